@@ -1,0 +1,420 @@
+//! Settings in two stages: `RawConfig` is what the operator wrote in `config.toml` (unknown
+//! keys are errors naming the key), `Config` is the validated result with CLI overrides
+//! applied (CLI > file > defaults). No globals: the `Config` is passed down explicitly.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::cli::ServeArgs;
+
+/// Why the configuration could not be used; messages name the file, key or flag to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("listen address {0:?} is not an IP:port pair such as 127.0.0.1:1965 or [::1]:1965 (--listen or `listen` in config.toml)")]
+    Listen(String),
+    #[error("host name {0:?} is not a valid DNS name (--hostname or `hostnames` in config.toml)")]
+    Hostname(String),
+    #[error("[access] registration must be \"open\", \"approval\" or \"closed\", not {0:?}")]
+    Registration(String),
+    #[error("[tls] cert_file and key_file must be given together")]
+    TlsPair,
+    #[error("{key} must be greater than zero")]
+    Zero { key: &'static str },
+}
+
+/// `config.toml` exactly as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    pub title: Option<String>,
+    pub main_page: Option<String>,
+    pub lang: Option<String>,
+    pub hostnames: Option<Vec<String>>,
+    pub listen: Option<Vec<String>>,
+    pub max_connections: Option<usize>,
+    pub limits: RawLimits,
+    pub uploads: RawUploads,
+    pub access: RawAccess,
+    pub tls: RawTls,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLimits {
+    pub requests_per_minute: Option<u32>,
+    pub edits_per_minute: Option<u32>,
+    pub max_page_size: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawUploads {
+    pub mime_types: Option<Vec<String>>,
+    pub max_file_size: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawAccess {
+    pub registration: Option<String>,
+    pub tokens: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTls {
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    pub session_resumption: Option<bool>,
+}
+
+/// Who may create an account by presenting a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// New accounts are active at once.
+    Open,
+    /// New accounts wait for an admin.
+    Approval,
+    /// Only admins bind certificates, with the CLI.
+    Closed,
+}
+
+/// Validated settings for a running wiki.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub title: String,
+    pub main_page: String,
+    pub lang: Option<String>,
+    /// Lowercase ASCII (punycode) host names this capsule answers to.
+    pub hostnames: Vec<String>,
+    pub listen: Vec<SocketAddr>,
+    pub max_connections: usize,
+    pub limits: Limits,
+    pub uploads: Uploads,
+    pub registration: Registration,
+    pub tokens: Vec<String>,
+    pub tls: TlsConfig,
+    pub timeouts: Timeouts,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub requests_per_minute: u32,
+    pub edits_per_minute: u32,
+    pub max_page_size: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Uploads {
+    pub mime_types: Vec<String>,
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlsConfig {
+    /// Operator-supplied certificate and key; `None` means generate one in the data dir.
+    pub files: Option<(PathBuf, PathBuf)>,
+    pub session_resumption: bool,
+}
+
+/// Deadlines for each phase of a connection (SPEC §1.1).
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub handshake: Duration,
+    /// Longer than 5 s on purpose: a request ended by a bare LF gets no answer before it.
+    pub request: Duration,
+    pub body: Duration,
+    pub write: Duration,
+    /// How long shutdown waits for open connections.
+    pub shutdown: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            handshake: Duration::from_secs(10),
+            request: Duration::from_secs(10),
+            body: Duration::from_secs(30),
+            write: Duration::from_secs(30),
+            shutdown: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults for a data directory, as if `config.toml` were empty.
+    ///
+    /// # Errors
+    /// Never for the built-in defaults; kept fallible to share `from_raw`.
+    pub fn defaults(data_dir: &Path) -> Result<Self, ConfigError> {
+        Self::from_raw(RawConfig::default(), data_dir, &ServeArgs::default())
+    }
+
+    /// Reads `file` (or `<data_dir>/config.toml` when it exists) and applies `overrides`.
+    ///
+    /// # Errors
+    /// Unreadable file, TOML errors (naming unknown keys), or invalid values.
+    pub fn load(
+        data_dir: &Path,
+        file: Option<&Path>,
+        overrides: &ServeArgs,
+    ) -> Result<Self, ConfigError> {
+        let default_file = data_dir.join("config.toml");
+        let path = match file {
+            Some(path) => Some(path.to_path_buf()),
+            None => default_file.exists().then_some(default_file),
+        };
+        let raw = match path {
+            None => RawConfig::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|err| ConfigError::Parse {
+                    path,
+                    message: err.message().to_string(),
+                })?
+            }
+        };
+        Self::from_raw(raw, data_dir, overrides)
+    }
+
+    /// Validates `raw`, with CLI `overrides` taking precedence.
+    ///
+    /// # Errors
+    /// The first invalid value, named.
+    pub fn from_raw(
+        raw: RawConfig,
+        data_dir: &Path,
+        overrides: &ServeArgs,
+    ) -> Result<Self, ConfigError> {
+        let listen = pick(
+            &overrides.listen,
+            raw.listen,
+            &["127.0.0.1:1965", "[::1]:1965"],
+        );
+        let listen = listen
+            .iter()
+            .map(|addr| addr.parse().map_err(|_| ConfigError::Listen(addr.clone())))
+            .collect::<Result<Vec<SocketAddr>, _>>()?;
+        let hostnames = pick(&overrides.hostname, raw.hostnames, &["localhost"]);
+        let hostnames = hostnames
+            .iter()
+            .map(|name| normalise_host(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tls_files = match (raw.tls.cert_file, raw.tls.key_file) {
+            (Some(cert), Some(key)) => Some((data_dir.join(cert), data_dir.join(key))),
+            (None, None) => None,
+            _ => return Err(ConfigError::TlsPair),
+        };
+        let limits = Limits {
+            requests_per_minute: positive(
+                raw.limits.requests_per_minute,
+                120,
+                "[limits] requests_per_minute",
+            )?,
+            edits_per_minute: positive(
+                raw.limits.edits_per_minute,
+                20,
+                "[limits] edits_per_minute",
+            )?,
+            max_page_size: positive(raw.limits.max_page_size, 102_400, "[limits] max_page_size")?,
+        };
+        let uploads = Uploads {
+            mime_types: raw
+                .uploads
+                .mime_types
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mime| mime.trim().to_ascii_lowercase())
+                .collect(),
+            max_file_size: positive(
+                raw.uploads.max_file_size,
+                1_048_576,
+                "[uploads] max_file_size",
+            )?,
+        };
+        let registration = match raw.access.registration.as_deref().unwrap_or("open") {
+            "open" => Registration::Open,
+            "approval" => Registration::Approval,
+            "closed" => Registration::Closed,
+            other => return Err(ConfigError::Registration(other.to_string())),
+        };
+        Ok(Self {
+            data_dir: data_dir.to_path_buf(),
+            title: raw.title.unwrap_or_else(|| "gemwiki".to_string()),
+            main_page: raw.main_page.unwrap_or_else(|| "Welcome".to_string()),
+            lang: raw.lang,
+            hostnames,
+            listen,
+            max_connections: positive(raw.max_connections, 1024, "max_connections")?,
+            limits,
+            uploads,
+            registration,
+            tokens: raw.access.tokens.unwrap_or_default(),
+            tls: TlsConfig {
+                files: tls_files,
+                session_resumption: raw.tls.session_resumption.unwrap_or(true),
+            },
+            timeouts: Timeouts::default(),
+        })
+    }
+
+    /// The MIME type line for gemtext bodies, with `lang=` when configured.
+    pub fn gemtext_mime(&self) -> String {
+        match &self.lang {
+            Some(lang) => format!("text/gemini; charset=utf-8; lang={lang}"),
+            None => "text/gemini; charset=utf-8".to_string(),
+        }
+    }
+}
+
+/// CLI list if given, else the file's list, else the defaults.
+fn pick(cli: &[String], file: Option<Vec<String>>, default: &[&str]) -> Vec<String> {
+    if !cli.is_empty() {
+        cli.to_vec()
+    } else {
+        file.unwrap_or_else(|| default.iter().map(|s| (*s).to_string()).collect())
+    }
+}
+
+fn positive<T: Default + PartialEq>(
+    value: Option<T>,
+    default: T,
+    key: &'static str,
+) -> Result<T, ConfigError> {
+    match value {
+        Some(v) if v == T::default() => Err(ConfigError::Zero { key }),
+        Some(v) => Ok(v),
+        None => Ok(default),
+    }
+}
+
+/// Lowercases and punycode-encodes a host name; IP literals pass through.
+pub fn normalise_host(name: &str) -> Result<String, ConfigError> {
+    let trimmed = name.trim().trim_end_matches('.');
+    if trimmed.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(trimmed.to_string());
+    }
+    if let Some(inner) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+        return inner
+            .parse::<std::net::Ipv6Addr>()
+            .map(|_| trimmed.to_ascii_lowercase())
+            .map_err(|_| ConfigError::Hostname(name.to_string()));
+    }
+    match idna::domain_to_ascii(trimmed) {
+        Ok(ascii) if !ascii.is_empty() => Ok(ascii),
+        _ => Err(ConfigError::Hostname(name.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_toml(text: &str, overrides: &ServeArgs) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|err| ConfigError::Parse {
+            path: "test.toml".into(),
+            message: err.message().to_string(),
+        })?;
+        Config::from_raw(raw, Path::new("data"), overrides)
+    }
+
+    #[test]
+    fn empty_file_gives_documented_defaults() {
+        let config = from_toml("", &ServeArgs::default()).unwrap();
+        assert_eq!(config.hostnames, ["localhost"]);
+        assert_eq!(
+            config.listen,
+            [
+                "127.0.0.1:1965".parse().unwrap(),
+                "[::1]:1965".parse().unwrap()
+            ] as [SocketAddr; 2]
+        );
+        assert_eq!(config.main_page, "Welcome");
+        assert_eq!(config.max_connections, 1024);
+        assert_eq!(config.limits.requests_per_minute, 120);
+        assert_eq!(config.limits.edits_per_minute, 20);
+        assert_eq!(config.limits.max_page_size, 102_400);
+        assert_eq!(config.uploads.max_file_size, 1_048_576);
+        assert_eq!(config.registration, Registration::Open);
+        assert!(config.tls.session_resumption);
+        assert!(config.tls.files.is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_that_name_the_key() {
+        let err = from_toml("[limits]\nmax_pagesize = 5\n", &ServeArgs::default()).unwrap_err();
+        assert!(err.to_string().contains("max_pagesize"), "{err}");
+        let err = from_toml("colour = \"red\"\n", &ServeArgs::default()).unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn cli_overrides_file_which_overrides_defaults() {
+        let file = "hostnames = [\"file.example\"]\nlisten = [\"127.0.0.1:2000\"]\n";
+        let from_file = from_toml(file, &ServeArgs::default()).unwrap();
+        assert_eq!(from_file.hostnames, ["file.example"]);
+        assert_eq!(
+            from_file.listen,
+            ["127.0.0.1:2000".parse::<SocketAddr>().unwrap()]
+        );
+
+        let cli = ServeArgs {
+            listen: vec!["[::]:1965".into()],
+            hostname: vec!["CLI.Example".into()],
+        };
+        let from_cli = from_toml(file, &cli).unwrap();
+        assert_eq!(from_cli.hostnames, ["cli.example"]);
+        assert_eq!(
+            from_cli.listen,
+            ["[::]:1965".parse::<SocketAddr>().unwrap()]
+        );
+    }
+
+    #[test]
+    fn idn_host_names_become_punycode() {
+        let cli = ServeArgs {
+            listen: vec![],
+            hostname: vec!["Bücher.example".into()],
+        };
+        let config = from_toml("", &cli).unwrap();
+        assert_eq!(config.hostnames, ["xn--bcher-kva.example"]);
+    }
+
+    #[test]
+    fn invalid_values_are_named() {
+        let err = from_toml(
+            "[access]\nregistration = \"maybe\"\n",
+            &ServeArgs::default(),
+        );
+        assert!(matches!(err, Err(ConfigError::Registration(r)) if r == "maybe"));
+        let err = from_toml("listen = [\"nowhere\"]\n", &ServeArgs::default());
+        assert!(matches!(err, Err(ConfigError::Listen(_))));
+        let err = from_toml("[tls]\ncert_file = \"c.pem\"\n", &ServeArgs::default());
+        assert!(matches!(err, Err(ConfigError::TlsPair)));
+        let err = from_toml("[limits]\nmax_page_size = 0\n", &ServeArgs::default());
+        assert!(err.unwrap_err().to_string().contains("max_page_size"));
+    }
+
+    #[test]
+    fn access_and_uploads_are_read() {
+        let text = "[access]\nregistration = \"approval\"\ntokens = [\"t1\"]\n[uploads]\nmime_types = [\"Image/PNG\"]\n";
+        let config = from_toml(text, &ServeArgs::default()).unwrap();
+        assert_eq!(config.registration, Registration::Approval);
+        assert_eq!(config.tokens, ["t1"]);
+        assert_eq!(config.uploads.mime_types, ["image/png"]);
+    }
+}

@@ -1,0 +1,71 @@
+//! `AppError`: everything a handler can fail with, and [`AppError::to_response`], the only
+//! place an error becomes a Gemini status. Internal failures get a generic sentence for the
+//! person and the details go to the log.
+
+use crate::gemini::{RequestError, Response, Status};
+use crate::router::RouteError;
+use crate::store::StoreError;
+use crate::templates::TemplateError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request line itself is malformed or not for us (59 / 53).
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// The path names an invalid page or revision (59).
+    #[error(transparent)]
+    Route(#[from] RouteError),
+    /// Input the person typed is unusable (59), with the reason.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Nothing here (51), with what to do instead.
+    #[error("{0}")]
+    NotFound(String),
+    /// No client certificate (60).
+    #[error("{0}")]
+    CertRequired(String),
+    /// The certificate may not do this (61).
+    #[error("{0}")]
+    CertNotAuthorised(String),
+    /// The certificate is outside its validity dates (62).
+    #[error("{0}")]
+    CertNotValid(String),
+    /// Too many requests or edits; retry after this many seconds (44).
+    #[error("slow down for {0} s")]
+    SlowDown(u64),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("template: {0}")]
+    Template(#[from] TemplateError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The Gemini answer for this error.
+    pub fn to_response(&self) -> Response {
+        match self {
+            Self::Request(err) => {
+                let status = if err.status() == 53 {
+                    Status::ProxyRequestRefused
+                } else {
+                    Status::BadRequest
+                };
+                Response::with_status(status, err.to_string())
+            }
+            Self::Route(err) => Response::bad_request(err.to_string()),
+            Self::BadRequest(message) => Response::bad_request(message.as_str()),
+            Self::NotFound(message) => Response::not_found(message.as_str()),
+            Self::CertRequired(message) => Response::cert_required(message.as_str()),
+            Self::CertNotAuthorised(message) => Response::cert_not_authorised(message.as_str()),
+            Self::CertNotValid(message) => Response::cert_not_valid(message.as_str()),
+            Self::SlowDown(seconds) => Response::slow_down(*seconds),
+            Self::Store(_) | Self::Template(_) | Self::Internal(_) => {
+                tracing::error!(error = %self, "request failed");
+                Response::temporary_failure(
+                    "Something went wrong on the server; please try again in a moment",
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The `gemwiki` binary: parse the command line, set up logging, and either serve the wiki or
+//! run one administrative command. Everything else lives in the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+use gemwiki::app::App;
+use gemwiki::cli::{Cli, Command, ServeArgs};
+use gemwiki::config::Config;
+use gemwiki::store::Store;
+use gemwiki::{commands, seed, server, tls};
+
+/// File name of the database inside the data directory.
+const DATABASE: &str = "gemwiki.sqlite";
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("gemwiki: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let data_dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("wiki-data"));
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        None => serve(&data_dir, cli.config.as_deref(), &ServeArgs::default()),
+        Some(Command::Serve(args)) => serve(&data_dir, cli.config.as_deref(), &args),
+        Some(Command::Fingerprint { cert }) => Ok(commands::fingerprint(&cert, &mut stdout)?),
+        Some(Command::Page(command)) => Ok(commands::page(
+            &open_store(&data_dir)?,
+            command,
+            &mut stdout,
+        )?),
+        Some(Command::Account(command)) => Ok(commands::account(
+            &open_store(&data_dir)?,
+            command,
+            &mut stdout,
+        )?),
+    }
+}
+
+fn open_store(data_dir: &std::path::Path) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    let path = data_dir.join(DATABASE);
+    let store = Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    let imported = store.import_if_empty(&seed::starter_pages(), now)?;
+    if imported > 0 {
+        tracing::info!(pages = imported, "new wiki: imported the starter pages");
+    }
+    Ok(store)
+}
+
+fn serve(
+    data_dir: &std::path::Path,
+    file: Option<&std::path::Path>,
+    args: &ServeArgs,
+) -> anyhow::Result<()> {
+    let config = Config::load(data_dir, file, args)?;
+    let store = open_store(data_dir)?;
+    let (cert, key) = match &config.tls.files {
+        Some(pair) => pair.clone(),
+        None => tls::ensure_generated(data_dir, &config.hostnames)?,
+    };
+    let acceptor = tls::build_acceptor(&cert, &key, config.tls.session_resumption)?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let mut listeners = Vec::new();
+        for addr in &config.listen {
+            match server::bind(*addr) {
+                Ok(listener) => {
+                    tracing::info!(%addr, "listening");
+                    listeners.push(listener);
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AddrNotAvailable || err.raw_os_error() == Some(97) => {
+                    tracing::warn!(%addr, error = %err, "skipping an address family this machine lacks");
+                }
+                Err(err) => return Err(err).with_context(|| format!("cannot listen on {addr}")),
+            }
+        }
+        if listeners.is_empty() {
+            bail!("no address to listen on; pass --listen 127.0.0.1:1965");
+        }
+        tracing::info!(hosts = ?config.hostnames, "serving gemini://{}/", config.hostnames[0]);
+        let app = Arc::new(App::new(config, store)?);
+        let shutdown = CancellationToken::new();
+        let signal = shutdown.clone();
+        tokio::spawn(async move {
+            server::shutdown_signal().await;
+            tracing::info!("shutting down: no new connections");
+            signal.cancel();
+        });
+        server::run(listeners, acceptor, app, shutdown).await;
+        Ok(())
+    })
+}

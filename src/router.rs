@@ -1,0 +1,394 @@
+//! Path → [`Route`]: the one table of what every URL means. Pure and table-tested; page
+//! names are validated here so handlers only ever see a [`PageName`].
+
+use crate::gemini::{Request, Scheme};
+use crate::wiki::{PageName, PageNameError};
+
+/// Every resource gemwiki serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    Robots,
+    Page {
+        name: PageName,
+        rev: Option<u32>,
+    },
+    Raw {
+        name: PageName,
+        rev: Option<u32>,
+    },
+    History {
+        name: PageName,
+        page: u32,
+    },
+    Diff {
+        name: PageName,
+        rev: u32,
+    },
+    File {
+        name: PageName,
+    },
+    Index {
+        page: u32,
+    },
+    Changes {
+        page: u32,
+    },
+    Atom,
+    Search,
+    New,
+    Register,
+    Account,
+    AccountLink,
+    AccountClaim,
+    AccountRevoke {
+        prefix: String,
+    },
+    Edit {
+        name: PageName,
+    },
+    EditAction {
+        name: PageName,
+        action: EditAction,
+    },
+    Admin(AdminAction),
+    /// A Titan upload to `/raw/<name>`, `/page/<name>` or `/do/edit/<name>`.
+    Upload {
+        name: PageName,
+    },
+    NotFound,
+}
+
+/// The input-driven edits offered on `/do/edit/<name>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditAction {
+    Append,
+    Replace,
+    Delete,
+}
+
+/// What an admin can do from `/do/admin`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminAction {
+    Overview,
+    Approve { account: String },
+    Suspend { account: String },
+    Lock { name: PageName },
+    Unlock { name: PageName },
+    Restore { name: PageName, rev: u32 },
+}
+
+/// Why a path could not be routed (answered with `59`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RouteError {
+    #[error("Invalid page name: {0}")]
+    BadName(#[from] PageNameError),
+    #[error("A revision is a positive whole number, like /page/Welcome/2")]
+    BadRevision,
+    #[error("Titan uploads go to titan://…/raw/<page name>; this path takes none")]
+    NoUploadHere,
+}
+
+impl Route {
+    /// Routes a parsed request.
+    ///
+    /// # Errors
+    /// A malformed page name or revision, or a Titan upload to a path that takes none.
+    pub fn from_request(request: &Request) -> Result<Self, RouteError> {
+        let mut segments: Vec<&str> = request.segments.iter().map(String::as_str).collect();
+        if segments.last() == Some(&"") {
+            segments.pop();
+        }
+        if request.scheme == Scheme::Titan {
+            return match segments.as_slice() {
+                ["raw" | "page", name] | ["do", "edit", name] => Ok(Self::Upload {
+                    name: PageName::new(name)?,
+                }),
+                _ => Err(RouteError::NoUploadHere),
+            };
+        }
+        let page = list_page(request.query.as_deref());
+        Self::from_segments(&segments, page)
+    }
+
+    fn from_segments(segments: &[&str], page: u32) -> Result<Self, RouteError> {
+        let name = |s: &str| PageName::new(s);
+        Ok(match segments {
+            [] => Self::Home,
+            ["robots.txt"] => Self::Robots,
+            ["page", n] => Self::Page {
+                name: name(n)?,
+                rev: None,
+            },
+            ["page", n, r] => Self::Page {
+                name: name(n)?,
+                rev: Some(revision(r)?),
+            },
+            ["raw", n] => Self::Raw {
+                name: name(n)?,
+                rev: None,
+            },
+            ["raw", n, r] => Self::Raw {
+                name: name(n)?,
+                rev: Some(revision(r)?),
+            },
+            ["history", n] => Self::History {
+                name: name(n)?,
+                page,
+            },
+            ["diff", n, r] => Self::Diff {
+                name: name(n)?,
+                rev: revision(r)?,
+            },
+            ["file", n] => Self::File { name: name(n)? },
+            ["do", rest @ ..] => Self::from_do(rest, page)?,
+            _ => Self::NotFound,
+        })
+    }
+
+    fn from_do(rest: &[&str], page: u32) -> Result<Self, RouteError> {
+        let name = |s: &str| PageName::new(s);
+        Ok(match rest {
+            ["index"] => Self::Index { page },
+            ["changes"] => Self::Changes { page },
+            ["atom"] => Self::Atom,
+            ["search"] => Self::Search,
+            ["new"] => Self::New,
+            ["register"] => Self::Register,
+            ["account"] => Self::Account,
+            ["account", "link"] => Self::AccountLink,
+            ["account", "claim"] => Self::AccountClaim,
+            ["account", "revoke", prefix] => Self::AccountRevoke {
+                prefix: prefix.to_ascii_lowercase(),
+            },
+            ["edit", n] => Self::Edit { name: name(n)? },
+            ["edit", n, action] => {
+                let action = match *action {
+                    "append" => EditAction::Append,
+                    "replace" => EditAction::Replace,
+                    "delete" => EditAction::Delete,
+                    _ => return Ok(Self::NotFound),
+                };
+                Self::EditAction {
+                    name: name(n)?,
+                    action,
+                }
+            }
+            ["admin", admin @ ..] => Self::Admin(match admin {
+                [] => AdminAction::Overview,
+                ["approve", account] => AdminAction::Approve {
+                    account: (*account).to_string(),
+                },
+                ["suspend", account] => AdminAction::Suspend {
+                    account: (*account).to_string(),
+                },
+                ["lock", n] => AdminAction::Lock { name: name(n)? },
+                ["unlock", n] => AdminAction::Unlock { name: name(n)? },
+                ["restore", n, r] => AdminAction::Restore {
+                    name: name(n)?,
+                    rev: revision(r)?,
+                },
+                _ => return Ok(Self::NotFound),
+            }),
+            _ => Self::NotFound,
+        })
+    }
+
+    /// Whether the route answers without any identity; these never look at certificates.
+    pub fn is_public(&self) -> bool {
+        !matches!(
+            self,
+            Self::Register
+                | Self::Account
+                | Self::AccountLink
+                | Self::AccountClaim
+                | Self::AccountRevoke { .. }
+                | Self::Edit { .. }
+                | Self::EditAction { .. }
+                | Self::Admin(_)
+                | Self::Upload { .. }
+        )
+    }
+}
+
+fn revision(segment: &str) -> Result<u32, RouteError> {
+    match segment.parse::<u32>() {
+        Ok(n) if n > 0 && segment.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+        _ => Err(RouteError::BadRevision),
+    }
+}
+
+/// The list page asked for with `?page=N` (or `?N`); 1 when absent or unreadable.
+fn list_page(query: Option<&str>) -> u32 {
+    query
+        .map(|q| q.strip_prefix("page=").unwrap_or(q))
+        .and_then(|n| n.trim().parse::<u32>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(path: &str) -> Result<Route, RouteError> {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let segments: Vec<&str> = if segments == [""] { vec![] } else { segments };
+        let mut segments = segments;
+        if segments.last() == Some(&"") {
+            segments.pop();
+        }
+        Route::from_segments(&segments, 1)
+    }
+
+    fn page(name: &str) -> PageName {
+        PageName::new(name).unwrap()
+    }
+
+    #[test]
+    fn reading_routes() {
+        let table = [
+            ("/", Route::Home),
+            ("/robots.txt", Route::Robots),
+            (
+                "/page/Welcome",
+                Route::Page {
+                    name: page("Welcome"),
+                    rev: None,
+                },
+            ),
+            (
+                "/page/Welcome/",
+                Route::Page {
+                    name: page("Welcome"),
+                    rev: None,
+                },
+            ),
+            (
+                "/page/A B/3",
+                Route::Page {
+                    name: page("A B"),
+                    rev: Some(3),
+                },
+            ),
+            (
+                "/raw/Welcome",
+                Route::Raw {
+                    name: page("Welcome"),
+                    rev: None,
+                },
+            ),
+            (
+                "/raw/Welcome/2",
+                Route::Raw {
+                    name: page("Welcome"),
+                    rev: Some(2),
+                },
+            ),
+            (
+                "/history/Welcome",
+                Route::History {
+                    name: page("Welcome"),
+                    page: 1,
+                },
+            ),
+            (
+                "/diff/Welcome/2",
+                Route::Diff {
+                    name: page("Welcome"),
+                    rev: 2,
+                },
+            ),
+            (
+                "/file/logo.png",
+                Route::File {
+                    name: page("logo.png"),
+                },
+            ),
+            ("/do/index", Route::Index { page: 1 }),
+            ("/do/changes", Route::Changes { page: 1 }),
+            ("/do/atom", Route::Atom),
+            ("/do/search", Route::Search),
+            ("/do/new", Route::New),
+            ("/nothing/here", Route::NotFound),
+            ("/page", Route::NotFound),
+            ("/do/edit/X/frobnicate", Route::NotFound),
+        ];
+        for (path, expected) in table {
+            assert_eq!(route(path).unwrap(), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn identity_routes() {
+        let table = [
+            ("/do/register", Route::Register),
+            ("/do/account", Route::Account),
+            ("/do/account/link", Route::AccountLink),
+            ("/do/account/claim", Route::AccountClaim),
+            (
+                "/do/account/revoke/ABCDEF0123456789",
+                Route::AccountRevoke {
+                    prefix: "abcdef0123456789".into(),
+                },
+            ),
+            (
+                "/do/edit/Welcome",
+                Route::Edit {
+                    name: page("Welcome"),
+                },
+            ),
+            (
+                "/do/edit/Welcome/append",
+                Route::EditAction {
+                    name: page("Welcome"),
+                    action: EditAction::Append,
+                },
+            ),
+            (
+                "/do/edit/Welcome/delete",
+                Route::EditAction {
+                    name: page("Welcome"),
+                    action: EditAction::Delete,
+                },
+            ),
+            ("/do/admin", Route::Admin(AdminAction::Overview)),
+            (
+                "/do/admin/restore/Welcome/1",
+                Route::Admin(AdminAction::Restore {
+                    name: page("Welcome"),
+                    rev: 1,
+                }),
+            ),
+        ];
+        for (path, expected) in table {
+            let routed = route(path).unwrap();
+            assert!(!routed.is_public(), "{path} must need an identity");
+            assert_eq!(routed, expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn bad_names_and_revisions_are_errors() {
+        assert_eq!(route("/page/Welcome/x"), Err(RouteError::BadRevision));
+        assert_eq!(route("/page/Welcome/0"), Err(RouteError::BadRevision));
+        assert_eq!(route("/page/Welcome/+1"), Err(RouteError::BadRevision));
+        assert_eq!(
+            route("/page/.."),
+            Err(RouteError::BadName(PageNameError::Dots))
+        );
+        assert_eq!(
+            route("/page/ x"),
+            Err(RouteError::BadName(PageNameError::OuterSpace))
+        );
+    }
+
+    #[test]
+    fn list_page_reads_page_parameter() {
+        assert_eq!(list_page(None), 1);
+        assert_eq!(list_page(Some("page=3")), 3);
+        assert_eq!(list_page(Some("4")), 4);
+        assert_eq!(list_page(Some("page=0")), 1);
+        assert_eq!(list_page(Some("junk")), 1);
+    }
+}

@@ -1,0 +1,110 @@
+//! Uploaded files that are not page text (images and the like), versioned like pages: each
+//! upload that differs from the current one becomes the next number. Files are not indexed
+//! for search and have no deletion yet; which MIME types are accepted is the caller's rule.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{author_columns, byte_size, page_name, Result, Store};
+use crate::store::types::{Author, SaveOutcome, StoredFile};
+use crate::wiki::PageName;
+
+impl Store {
+    /// Stores a new version of an uploaded file unless it equals the current one.
+    pub fn save_file(
+        &self,
+        name: &PageName,
+        mime: &str,
+        data: &[u8],
+        author: Author,
+        now: i64,
+    ) -> Result<SaveOutcome> {
+        self.write(|conn| {
+            let latest: Option<(u32, bool)> = conn
+                .prepare_cached(
+                    "SELECT number, mime = ?2 AND data = ?3 FROM files WHERE name = ?1 \
+                     ORDER BY number DESC LIMIT 1",
+                )?
+                .query_row(params![name.as_str(), mime, data], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()?;
+            if let Some((number, true)) = latest {
+                return Ok(SaveOutcome::Unchanged(number));
+            }
+            let number = latest.map_or(0, |(number, _)| number) + 1;
+            let (author_id, author_label) = author_columns(author);
+            conn.prepare_cached(
+                "INSERT INTO files \
+                 (name, number, mime, data, author_id, author_label, created, size) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                name.as_str(),
+                number,
+                mime,
+                data,
+                author_id,
+                author_label,
+                now,
+                byte_size(data.len())
+            ])?;
+            Ok(SaveOutcome::Created(number))
+        })
+    }
+
+    /// The current version of an uploaded file.
+    pub fn file(&self, name: &PageName) -> Result<Option<StoredFile>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT f.name, f.mime, f.data, f.created, COALESCE(a.name, f.author_label) \
+                 FROM files f LEFT JOIN accounts a ON a.id = f.author_id \
+                 WHERE f.name = ?1 ORDER BY f.number DESC LIMIT 1",
+            )?;
+            let file = stmt
+                .query_row([name.as_str()], |row| {
+                    Ok(StoredFile {
+                        name: page_name(row, 0)?,
+                        mime: row.get(1)?,
+                        data: row.get(2)?,
+                        created: row.get(3)?,
+                        author: row.get(4)?,
+                    })
+                })
+                .optional()?;
+            Ok(file)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(text: &str) -> PageName {
+        PageName::new(text).unwrap()
+    }
+
+    fn memory() -> Store {
+        Store::open_in_memory().unwrap()
+    }
+
+    #[test]
+    fn files_are_versioned_and_unchanged_uploads_skipped() {
+        let store = memory();
+        let logo = name("logo.png");
+        let save = |data: &[u8], now| {
+            store
+                .save_file(&logo, "image/png", data, Author::Anonymous, now)
+                .unwrap()
+        };
+        assert_eq!(save(b"\x89PNG1", 1), SaveOutcome::Created(1));
+        assert_eq!(save(b"\x89PNG1", 2), SaveOutcome::Unchanged(1));
+        assert_eq!(save(b"\x89PNG2", 3), SaveOutcome::Created(2));
+        let file = store.file(&logo).unwrap().unwrap();
+        assert_eq!(file.data, b"\x89PNG2");
+        assert_eq!((file.mime.as_str(), file.created), ("image/png", 3));
+        assert_eq!(file.author, "anonymous");
+        assert_eq!(store.file(&name("nothing.png")).unwrap(), None);
+        assert_eq!(store.page(&logo).unwrap(), None);
+    }
+}
