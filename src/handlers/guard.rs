@@ -61,9 +61,10 @@ pub fn require(request: &Request, app: &App, need: Need) -> Result<Who, AppError
         .store()
         .account_by_fingerprint(&cert.fingerprint)?
         .ok_or_else(|| {
-            AppError::CertNotAuthorised(
-                "This certificate is not registered here; register it at /do/register".into(),
-            )
+            AppError::CertNotAuthorised(format!(
+                "This certificate (SHA-256 {}) is not registered here; register it at /do/register",
+                cert.fingerprint
+            ))
         })?;
     if need != Need::Account {
         match account.state {

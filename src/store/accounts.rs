@@ -177,10 +177,13 @@ impl Store {
         self.write(|conn| {
             let (total, matching): (u32, u32) = conn
                 .prepare_cached(
-                    "SELECT count(*), count(*) FILTER (WHERE substr(lower(hex(fingerprint)), 1, 16) = ?2) \
+                    "SELECT count(*), \
+                     count(*) FILTER (WHERE substr(lower(hex(fingerprint)), 1, 16) = ?2) \
                      FROM certificates WHERE account_id = ?1",
                 )?
-                .query_row(params![account_id, prefix], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                .query_row(params![account_id, prefix], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })?;
             if matching == 0 {
                 return Ok(RevokeOutcome::NotFound);
             }

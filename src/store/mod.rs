@@ -1,7 +1,8 @@
 //! The storage layer: one SQLite database holding pages, revisions, files, accounts,
 //! certificates, link codes and the full-text index. This module owns the [`Store`] handle,
-//! opening (pragmas, then migrations), the connections and [`StoreError`]; the queries live in
-//! `pages.rs` and `accounts.rs`. All SQL stays under `store/`, and no rusqlite type leaves it
+//! opening (pragmas, then migrations), the connections, [`StoreError`] and the column
+//! conversions the query files share; the queries live in `pages.rs`, `search.rs`, `files.rs`
+//! and `accounts.rs`. All SQL stays under `store/`, and no rusqlite type leaves it
 //! except inside [`StoreError::Sqlite`]. The API is synchronous: call it off the async runtime.
 
 mod accounts;
@@ -15,7 +16,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::types::Type;
+use rusqlite::{Connection, OpenFlags, Row, TransactionBehavior};
+
+use crate::wiki::PageName;
 
 pub use types::*;
 
@@ -126,7 +130,9 @@ impl Store {
             let conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
             return f(&conn);
         };
-        let conn = match pool.idle.lock().map_err(|_| StoreError::Poisoned)?.pop() {
+        // Popped in its own statement so the pool's lock is not held while connecting.
+        let idle = pool.idle.lock().map_err(|_| StoreError::Poisoned)?.pop();
+        let conn = match idle {
             Some(conn) => conn,
             None => pool.connect()?,
         };
@@ -152,9 +158,9 @@ impl Store {
 
 impl ReaderPool {
     fn connect(&self) -> Result<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+        // Read-only, so that a query slipping into the wrong helper fails instead of writing
+        // outside the writer's transaction.
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags)?;
         configure(&conn)?;
         Ok(conn)
@@ -164,7 +170,7 @@ impl ReaderPool {
 /// Reads column `idx` as text and converts it with `parse`, reporting a failure as a
 /// conversion error on that column (the database holds something this code never writes).
 fn parse_column<T, E>(
-    row: &rusqlite::Row<'_>,
+    row: &Row<'_>,
     idx: usize,
     parse: impl FnOnce(&str) -> std::result::Result<T, E>,
 ) -> rusqlite::Result<T>
@@ -172,9 +178,8 @@ where
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let text: String = row.get(idx)?;
-    parse(&text).map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, err.into())
-    })
+    parse(&text)
+        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, err.into()))
 }
 
 /// Reads a stored page name.
@@ -190,9 +195,8 @@ fn byte_size(len: usize) -> i64 {
 /// Reads a count, such as a size written by [`byte_size`].
 fn count_column(row: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
     let size: i64 = row.get(idx)?;
-    u64::try_from(size).map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Integer, err.into())
-    })
+    u64::try_from(size)
+        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(idx, Type::Integer, err.into()))
 }
 
 /// The columns `(author_id, author_label)` recording `author`.

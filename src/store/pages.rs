@@ -1,14 +1,14 @@
-//! Pages and what hangs off them: revisions (deletions included), history, recent changes,
-//! the page index, locks, full-text search and uploaded files. Every change to a page's
-//! current text updates `pages_fts` in the same transaction. Who may edit is decided by the
-//! handlers, not here: the store records, it does not authorise.
+//! Pages and their revisions: saving, deleting (a deletion is a revision), restoring,
+//! history, recent changes, the page index and locks. Every change to a page's current text
+//! updates the search index `pages_fts` in the same transaction (querying it is `search.rs`).
+//! Who may edit is decided by the handlers, not here: the store records, it does not
+//! authorise (a lock is a flag for the handlers to honour).
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{parse_column, Result, Store};
+use super::{author_columns, byte_size, count_column, page_name, parse_column, Result, Store};
 use crate::store::types::{
     Author, Change, DeleteOutcome, NewRevision, Page, Revision, RevisionSummary, SaveOutcome,
-    SearchHit, StoredFile,
 };
 use crate::wiki::{PageFormat, PageName};
 
@@ -650,31 +650,66 @@ mod tests {
     fn concurrent_saves_to_one_page_are_all_kept_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("wiki.db")).unwrap();
-        let threads: Vec<_> = (0..8)
+        let writers: Vec<_> = (0..8)
             .map(|thread| {
                 let store = store.clone();
                 std::thread::spawn(move || {
-                    (0..10)
-                        .map(
-                            |i| match save(&store, "Busy", &format!("{thread}/{i}"), i) {
-                                SaveOutcome::Created(number) => number,
-                                unchanged => panic!("{unchanged:?}"),
-                            },
-                        )
-                        .collect::<Vec<_>>()
+                    let texts = (0..10).map(|i| format!("{thread}/{i}"));
+                    let saved = texts.map(|text| save(&store, "Busy", &text, 1));
+                    saved.collect::<Vec<_>>()
                 })
             })
             .collect();
-        let mut numbers: Vec<u32> = threads
+        let reader = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let mut seen = 0;
+                while seen < 80 {
+                    let page = store.page(&name("Busy")).unwrap();
+                    let now = page.map_or(0, |page| page.revisions);
+                    assert!(now >= seen, "went back from {seen} to {now}");
+                    seen = now;
+                }
+            })
+        };
+        let mut numbers: Vec<u32> = writers
             .into_iter()
             .flat_map(|thread| thread.join().unwrap())
+            .map(|outcome| match outcome {
+                SaveOutcome::Created(number) => number,
+                unchanged => panic!("{unchanged:?}"),
+            })
             .collect();
+        reader.join().unwrap();
         numbers.sort_unstable();
         assert_eq!(numbers, (1..=80).collect::<Vec<_>>());
         let history = store.history(&name("Busy"), 0, 100).unwrap();
         let listed: Vec<u32> = history.iter().map(|rev| rev.number).collect();
         assert_eq!(listed, (1..=80).rev().collect::<Vec<_>>());
-        assert_eq!(store.page(&name("Busy")).unwrap().unwrap().revisions, 80);
+    }
+
+    #[test]
+    fn two_stores_on_one_file_take_turns() {
+        // As when the CLI edits while the server runs: SQLite's lock, not the mutex, serialises.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wiki.db");
+        let stores = [Store::open(&path).unwrap(), Store::open(&path).unwrap()];
+        let threads: Vec<_> = stores
+            .into_iter()
+            .enumerate()
+            .map(|(which, store)| {
+                std::thread::spawn(move || {
+                    for i in 0..20 {
+                        save(&store, "Shared", &format!("{which}/{i}"), 1);
+                    }
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        let store = Store::open(&path).unwrap();
+        let history = store.history(&name("Shared"), 0, 100).unwrap();
+        let listed: Vec<u32> = history.iter().map(|rev| rev.number).collect();
+        assert_eq!(listed, (1..=40).rev().collect::<Vec<_>>());
     }
 
     #[test]

@@ -190,6 +190,9 @@ mod tests {
         assert_eq!(fts_query("NEAR(x"), Some("\"NEAR\" \"x\"".to_owned()));
         assert_eq!(fts_query(" -- "), None);
         let many = "w ".repeat(100);
-        assert_eq!(fts_query(&many).unwrap().matches('"').count(), 2 * MAX_SEARCH_WORDS);
+        assert_eq!(
+            fts_query(&many).unwrap().matches('"').count(),
+            2 * MAX_SEARCH_WORDS
+        );
     }
 }

@@ -1,36 +1,32 @@
-//! Markdown → gemtext for page bodies: one pass over the `pulldown_cmark` event stream that
-//! writes gemtext lines. This module owns the rendering rules listed below, including the
-//! escaping that keeps page text from turning into gemtext syntax. It does not validate page
-//! names (that is `wiki::page_name`), touch the store, or fetch anything a page links to.
+//! Markdown → gemtext for page bodies, in one pass over the `pulldown_cmark` event stream.
+//! This module owns the rendering rules below, including the escaping that keeps page text
+//! from turning into gemtext syntax. It does not validate page names (`wiki::page_name`
+//! does), touch the store, or fetch anything a page links to.
 //!
 //! # Rendering choices
 //!
-//! - **Links** keep their text inline; each resolved link becomes a `=> URL text` line right
-//!   after the paragraph, heading or list-item line that holds it. Inside a block quote or a
-//!   table the link lines wait until the outermost quote or the table ends, since neither can
-//!   contain a link line. A block made only of links (and whitespace) is replaced by its link
-//!   lines, so a lone link, a badge row or a `- [Name](url)` item is not shown twice.
-//! - **Link targets**: a URL with a scheme (`https:`, `mailto:`, ...) or starting with `/` is
-//!   kept (ASCII whitespace in it is percent-encoded so the line still parses). Anything else
-//!   names a wiki page: the `#fragment` and a leading `./` are removed, the rest is
-//!   percent-decoded, then encoded again (all but unreserved characters) under `/page/`, so
-//!   `<Other Page>` and `Other%20Page` both give `/page/Other%20Page`. Fragment-only links are
-//!   dropped (their text stays). Email autolinks get `mailto:`.
-//! - **Images** become `=> URL 🖼 alt` lines, treated like links (the alt text stays inline).
-//! - **Footnotes**: a reference becomes `[n]`, numbered by first appearance; definitions are
-//!   listed at the end of the page, after a blank line, as `[n] text` lines (no heading).
-//! - **Escaping**: a plain text line that would start with gemtext syntax (`=>`, `#`, `* `,
-//!   `>` or three backticks) gets one leading ASCII space, which gemtext reads as text.
-//!   Inside preformatted blocks nothing is escaped, except that a line starting with three
-//!   backticks gets a leading space so it cannot close the block early.
-//! - **Preformatted blocks** (code, tables) cannot live inside a quote or list line, so they
-//!   break out of it; code keeps its inner blank lines, which is the one place where two
-//!   blank lines may follow each other. Tables are aligned by `char` count (`|`-separated,
-//!   alt text `table`); padding stops at [`MAX_PAD`] so huge cells cannot blow up the output.
-//! - **HTML**: tags and comments are dropped and the text between them kept; `<br>` becomes
-//!   a line break, because `a<br>b` read as `ab` would join words.
-//! - A thematic break is a line of 20 `-`. Emphasis, strong and strikethrough markers go;
-//!   inline code keeps its backticks.
+//! - **Links** keep their text inline, and each also becomes a `=> URL text` line right after
+//!   the paragraph, heading or list item that holds it; inside a block quote or a table,
+//!   after the outermost quote or the table. A block made only of links loses its text line,
+//!   so a lone link, a row of badges or a `- [Name](url)` item is not shown twice.
+//! - **Link targets** with a scheme or starting with `/` are kept (spaces become `%20`). Any
+//!   other target names a wiki page: its `#fragment` and leading `./` go, the rest is
+//!   percent-decoded, then encoded (all but unreserved characters) under `/page/`, so
+//!   `<Other Page>` and `Other%20Page` agree. Fragment-only links are dropped (text kept);
+//!   email autolinks get `mailto:`.
+//! - **Images** are links (same target rules) shown as `=> URL 🖼 alt`.
+//! - **Footnotes**: references become `[n]`, numbered in reading order; the definitions end
+//!   the page, after a blank line, as `[n] text` lines under no heading, with no blank line
+//!   inside a definition (it would seem to end it).
+//! - **Escaping**: a text line that would start with gemtext syntax (`=>`, `#`, `* `, `>`,
+//!   three backticks) gets one leading space. Preformatted text is not escaped, except that a
+//!   line starting with three backticks gets a leading space so it cannot end the block.
+//! - **Preformatted blocks** (code, tables) break out of quotes and lists. Code keeps its
+//!   blank lines, the only place where two may follow each other. Tables are `|`-separated,
+//!   aligned by `char` count, with alt text `table`; padding stops at [`MAX_PAD`].
+//! - **HTML** tags and comments go and their text stays; `<br>` is a line break, since
+//!   `a<br>b` read as `ab` would join words. A thematic break is a line of 20 `-`. Emphasis
+//!   markers go; inline code keeps its backticks.
 
 use std::collections::{HashMap, HashSet};
 use std::mem;
@@ -38,128 +34,114 @@ use std::mem;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-/// Everything but RFC 3986 unreserved characters is encoded in page names.
+/// Page names keep RFC 3986 unreserved characters and encode everything else.
 const PAGE_NAME: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Marks image link lines.
 const IMAGE_MARKER: &str = "🖼";
-
-/// What a thematic break (`---`) becomes.
 const RULE: &str = "--------------------";
-
-/// Widest a table column is padded to, in chars: pulldown-cmark pads short rows with empty
-/// cells, so padding every cell to an unbounded width could make the output quadratic.
+/// Widest a table column is padded to, in chars: pulldown-cmark fills short rows with empty
+/// cells, so unbounded padding could make the output quadratic in the input.
 pub const MAX_PAD: usize = 40;
 
-/// Converts a Markdown document to gemtext (LF endings, no trailing spaces, one final `\n`;
-/// empty input gives an empty string).
+/// Converts Markdown to gemtext: LF endings, no trailing spaces, one final `\n` (an empty
+/// string when there is nothing to show).
+#[must_use]
 pub fn to_gemtext(markdown: &str) -> String {
-    // Bare CR line endings would otherwise reach code blocks verbatim.
-    let normalised;
-    let markdown = if markdown.contains('\r') {
-        normalised = markdown.replace("\r\n", "\n").replace('\r', "\n");
-        &normalised
-    } else {
-        markdown
-    };
+    // A bare CR would otherwise reach code blocks verbatim.
+    let markdown = markdown.replace("\r\n", "\n").replace('\r', "\n");
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
     let mut writer = Writer::default();
-    for event in Parser::new_ext(markdown, options) {
+    for event in Parser::new_ext(&markdown, options) {
         writer.event(event);
     }
     writer.finish()
 }
 
-/// One output stream: the page, or a footnote definition being rendered aside.
+/// One output stream: the page, or a footnote definition rendered aside.
 #[derive(Default)]
 struct Flow {
     out: String,
-    /// A blank line is owed before the next line written.
+    /// A blank line is owed before the next line.
     blank: bool,
-    /// Inline text of the current leaf block; `\n` marks a hard break.
+    /// Inline text of the current block; `\n` marks a hard break.
     text: String,
-    /// Link lines waiting for the end of their block.
+    /// Link lines waiting for their block to end, and the byte ranges of `text` they cover.
     links: Vec<String>,
-    /// Byte ranges of `text` covered by the current block's queued links.
     spans: Vec<(usize, usize)>,
     quote_depth: usize,
     /// Open lists, innermost last, with the next number of ordered ones.
     lists: Vec<Option<u64>>,
-    /// Put before the next text line: a list bullet and number.
-    prefix: Option<String>,
+    /// The bullet (and number) for the first line of the current list item.
+    bullet: Option<String>,
+    /// This flow renders a footnote definition.
+    aside: bool,
 }
 
 impl Flow {
-    /// Writes one line, preceded by the owed blank line, without trailing whitespace.
+    /// Writes one line, after the owed blank line, without trailing whitespace.
     fn line(&mut self, parts: &[&str]) {
-        if self.blank && !self.out.is_empty() {
+        if mem::take(&mut self.blank) && !self.out.is_empty() {
             self.out.push('\n');
         }
-        self.blank = false;
         let start = self.out.len();
-        for part in parts {
-            self.out.push_str(part);
-        }
-        let keep = start + self.out[start..].trim_end().len();
-        self.out.truncate(keep);
+        self.out.extend(parts.iter().copied());
+        let end = start + self.out[start..].trim_end().len();
+        self.out.truncate(end);
         self.out.push('\n');
     }
 
-    fn at_top(&self) -> bool {
-        self.quote_depth == 0 && self.lists.is_empty()
-    }
-
-    /// Ends the current leaf block: writes its text lines, then (outside quotes) its links.
+    /// Ends the current block: writes its text lines and, outside quotes, its link lines.
     fn flush_text(&mut self) {
         let text = mem::take(&mut self.text);
         let spans = mem::take(&mut self.spans);
-        let only_links = self.quote_depth == 0
-            && matches!(self.prefix.as_deref(), None | Some("* "))
-            && only_links(&text, spans);
-        if only_links {
-            self.prefix = None;
+        let plain = matches!(self.bullet.as_deref(), None | Some("* "));
+        if self.quote_depth == 0 && plain && only_links(&text, spans) {
+            self.bullet = None;
         } else {
-            for raw in text.split('\n') {
-                let line = raw.trim();
-                if !line.is_empty() {
-                    self.text_line(line);
-                }
-            }
+            let lines = text
+                .split('\n')
+                .map(str::trim)
+                .filter(|line| !line.is_empty());
+            lines.for_each(|line| self.text_line(line));
         }
         if self.quote_depth == 0 {
             self.flush_links();
         }
     }
 
+    /// Ends a paragraph-like block; a blank line follows unless it sits in a list, a quote
+    /// or a footnote.
+    fn end_block(&mut self) {
+        self.flush_text();
+        self.blank |= self.at_top();
+    }
+
+    fn at_top(&self) -> bool {
+        !self.aside && self.quote_depth == 0 && self.lists.is_empty()
+    }
+
     fn text_line(&mut self, line: &str) {
-        let prefix = self.prefix.take();
-        let prefix = prefix.as_deref().unwrap_or("");
+        let bullet = self.bullet.take().unwrap_or_default();
         if self.quote_depth > 0 {
-            self.line(&["> ", prefix, line]);
-        } else if !prefix.is_empty() {
-            self.line(&[prefix, line]);
-        } else if starts_with_syntax(line) {
+            self.line(&["> ", &bullet, line]);
+        } else if bullet.is_empty() && starts_with_syntax(line) {
             self.line(&[" ", line]);
         } else {
-            self.line(&[line]);
+            self.line(&[&bullet, line]);
         }
     }
 
-    /// Writes a prefix no text claimed (an item that is empty or opens with code), so a later
-    /// block does not inherit it; a bare bullet says nothing and is dropped.
-    fn flush_prefix(&mut self) {
-        if let Some(prefix) = self.prefix.take() {
-            let prefix = prefix.trim_end();
-            if prefix != "*" {
-                self.text_line(prefix);
-            }
+    /// Writes a numbered bullet that no text claimed, so that no later line inherits it.
+    fn flush_bullet(&mut self) {
+        if let Some(bullet) = self.bullet.take().filter(|bullet| bullet != "* ") {
+            let quote = if self.quote_depth > 0 { "> " } else { "" };
+            self.line(&[quote, &bullet]);
         }
     }
 
@@ -173,61 +155,48 @@ impl Flow {
     fn preformatted(&mut self, alt: &str, body: &str) {
         self.blank = true;
         self.line(&["```", alt]);
-        for raw in body.trim_end_matches(['\n', ' ', '\t']).split('\n') {
-            if raw.starts_with("```") {
-                self.out.push(' ');
-            }
-            self.out.push_str(raw.trim_end());
-            self.out.push('\n');
+        for line in body.trim_end().lines() {
+            let escape = if line.starts_with("```") { " " } else { "" };
+            self.out.extend([escape, line.trim_end(), "\n"]);
         }
         self.out.push_str("```\n");
         self.blank = true;
     }
 
-    /// Flushes everything pending at the end of the flow.
+    /// Writes everything still pending, at the end of the page or of a footnote.
     fn close(&mut self) {
         self.flush_text();
-        self.flush_prefix();
+        self.flush_bullet();
         self.flush_links();
     }
 }
 
-/// True if `text` holds nothing but the queued links' text and whitespace.
+/// True if `text` holds nothing but the text of the given links, and whitespace.
 fn only_links(text: &str, mut spans: Vec<(usize, usize)>) -> bool {
-    if spans.is_empty() {
-        return false;
-    }
     spans.sort_unstable();
     let blank = |from: usize, to: usize| text.get(from..to).is_none_or(|t| t.trim().is_empty());
     let mut covered = 0;
-    for (start, end) in spans {
+    for &(start, end) in &spans {
         if start > covered && !blank(covered, start) {
             return false;
         }
         covered = covered.max(end);
     }
-    blank(covered, text.len())
+    !spans.is_empty() && blank(covered, text.len())
 }
 
 /// True if a text line would be read as gemtext syntax.
 fn starts_with_syntax(line: &str) -> bool {
-    line.starts_with("=>")
-        || line.starts_with('#')
-        || line.starts_with("* ")
-        || line.starts_with('>')
-        || line.starts_with("```")
+    ["=>", "#", "* ", ">", "```"]
+        .iter()
+        .any(|syntax| line.starts_with(syntax))
 }
 
 struct OpenLink {
-    /// `None` for links that are dropped (fragment-only, empty).
+    /// `None` for a link that is dropped.
     url: Option<String>,
     image: bool,
     start: usize,
-}
-
-struct Code {
-    lang: String,
-    body: String,
 }
 
 struct Table {
@@ -238,109 +207,62 @@ struct Table {
 #[derive(Default)]
 struct Writer {
     flow: Flow,
-    /// Flows suspended while a footnote definition renders, with that footnote's label.
+    /// Flows suspended while a footnote definition renders, with its label.
     suspended: Vec<(Flow, String)>,
-    open_links: Vec<OpenLink>,
-    heading: Option<usize>,
-    code: Option<Code>,
+    links: Vec<OpenLink>,
+    /// The open code block's language and text.
+    code: Option<(String, String)>,
     html: Option<String>,
     table: Option<Table>,
-    footnote_numbers: HashMap<String, usize>,
-    /// Rendered footnote definitions by label, first definition of a label only.
+    numbers: HashMap<String, usize>,
+    /// Rendered footnote definitions by label; a label's first definition wins.
     footnotes: Vec<(String, String)>,
-    footnote_keys: HashSet<String>,
+    defined: HashSet<String>,
 }
 
 impl Writer {
     fn event(&mut self, event: Event) {
+        let text = &mut self.flow.text;
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
-            Event::Text(s) | Event::InlineMath(s) | Event::DisplayMath(s) => self.push_text(&s),
-            Event::Code(s) => push_code_span(&mut self.flow.text, &s),
-            Event::Html(s) => match &mut self.html {
-                Some(html) => html.push_str(&s),
-                None => self.flow.text.push_str(&strip_tags(&s)),
+            Event::Text(s) => match &mut self.code {
+                Some((_, body)) => body.push_str(&s),
+                None => text.push_str(&s),
             },
-            Event::InlineHtml(s) => self.flow.text.push_str(&strip_tags(&s)),
-            Event::FootnoteReference(label) => {
-                let n = self.footnote_number(label.to_lowercase());
-                self.flow.text.push_str(&format!("[{n}]"));
+            Event::Code(s) => {
+                let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+                let fence = "`".repeat(longest + 1);
+                text.extend([fence.as_str(), &s, &fence]);
             }
-            Event::SoftBreak => self.flow.text.push(' '),
-            Event::HardBreak => self.flow.text.push('\n'),
+            Event::InlineMath(s) | Event::DisplayMath(s) => text.push_str(&s),
+            Event::Html(s) | Event::InlineHtml(s) => match &mut self.html {
+                Some(html) => html.push_str(&s),
+                None => text.push_str(&strip_tags(&s)),
+            },
+            Event::FootnoteReference(label) => {
+                let n = number(&mut self.numbers, label.to_lowercase());
+                text.extend(["[", &n.to_string(), "]"]);
+            }
+            Event::SoftBreak => text.push(' '),
+            Event::HardBreak => text.push('\n'),
+            Event::TaskListMarker(done) => text.push_str(if done { "[x] " } else { "[ ] " }),
             Event::Rule => {
                 self.flow.flush_text();
-                self.flow.flush_prefix();
+                self.flow.flush_bullet();
                 self.flow.blank = true;
                 self.flow.line(&[RULE]);
                 self.flow.blank = true;
             }
-            Event::TaskListMarker(done) => {
-                self.flow.text.push_str(if done { "[x] " } else { "[ ] " });
-            }
-        }
-    }
-
-    fn push_text(&mut self, s: &str) {
-        match &mut self.code {
-            Some(code) => code.body.push_str(s),
-            None => self.flow.text.push_str(s),
         }
     }
 
     fn start(&mut self, tag: Tag) {
+        let flow = &mut self.flow;
+        if starts_block(&tag) {
+            flow.flush_text();
+        }
         match tag {
-            Tag::Heading { level, .. } => {
-                self.flow.flush_text();
-                self.heading = Some(level as usize);
-            }
-            Tag::BlockQuote(_) => {
-                self.flow.flush_text();
-                self.flow.quote_depth += 1;
-            }
-            Tag::CodeBlock(kind) => {
-                self.flow.flush_text();
-                self.flow.flush_prefix();
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().map(str::to_owned)
-                    }
-                    CodeBlockKind::Indented => None,
-                };
-                let lang = lang.unwrap_or_default();
-                self.code = Some(Code {
-                    lang,
-                    body: String::new(),
-                });
-            }
-            Tag::HtmlBlock => {
-                self.flow.flush_text();
-                self.html = Some(String::new());
-            }
-            Tag::List(first) => {
-                self.flow.flush_text();
-                self.flow.lists.push(first);
-            }
-            Tag::Item => self.start_item(),
-            Tag::FootnoteDefinition(label) => self.start_footnote(&label),
-            Tag::Table(aligns) => {
-                self.flow.flush_text();
-                self.flow.flush_prefix();
-                self.table = Some(Table {
-                    aligns,
-                    rows: Vec::new(),
-                });
-            }
-            Tag::TableHead | Tag::TableRow => {
-                if let Some(table) = &mut self.table {
-                    table.rows.push(Vec::new());
-                }
-            }
-            Tag::TableCell => {
-                self.flow.text.clear();
-                self.flow.spans.clear();
-            }
             Tag::Link {
                 link_type,
                 dest_url,
@@ -351,121 +273,98 @@ impl Writer {
                 dest_url,
                 ..
             } => self.open_link(link_type, &dest_url, true),
-            Tag::Paragraph
-            | Tag::DefinitionList
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => self.flow.flush_text(),
-            Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript => {}
-        }
-    }
-
-    fn start_item(&mut self) {
-        let flow = &mut self.flow;
-        flow.flush_text();
-        flow.flush_prefix();
-        let prefix = match flow.lists.last_mut() {
-            Some(Some(n)) => {
-                let prefix = format!("* {n}. ");
-                *n = n.saturating_add(1);
-                prefix
+            Tag::BlockQuote(_) => flow.quote_depth += 1,
+            Tag::CodeBlock(kind) => {
+                flow.flush_bullet();
+                self.code = Some((code_language(kind), String::new()));
             }
-            _ => "* ".to_owned(),
-        };
-        flow.prefix = Some(prefix);
+            Tag::HtmlBlock => self.html = Some(String::new()),
+            Tag::List(first) => flow.lists.push(first),
+            Tag::Item => {
+                flow.flush_bullet();
+                flow.bullet = Some(next_bullet(&mut flow.lists));
+            }
+            Tag::FootnoteDefinition(label) => {
+                let aside = Flow {
+                    aside: true,
+                    ..Flow::default()
+                };
+                let page = mem::replace(flow, aside);
+                self.suspended.push((page, label.to_lowercase()));
+            }
+            Tag::Table(aligns) => {
+                flow.flush_bullet();
+                let rows = Vec::new();
+                self.table = Some(Table { aligns, rows });
+            }
+            Tag::TableHead | Tag::TableRow => {
+                self.table.iter_mut().for_each(|t| t.rows.push(Vec::new()));
+            }
+            _ => {}
+        }
     }
 
     fn end(&mut self, tag: TagEnd) {
         let flow = &mut self.flow;
         match tag {
-            TagEnd::Heading(_) => self.end_heading(),
+            TagEnd::Paragraph => flow.end_block(),
+            TagEnd::Heading(level) => self.end_heading(level as usize),
             TagEnd::BlockQuote(_) => {
                 flow.flush_text();
                 flow.quote_depth = flow.quote_depth.saturating_sub(1);
                 if flow.quote_depth == 0 {
                     flow.flush_links();
-                    flow.blank |= flow.lists.is_empty();
+                    flow.blank |= flow.at_top();
                 }
             }
             TagEnd::CodeBlock => {
-                if let Some(code) = self.code.take() {
-                    flow.preformatted(&code.lang, &code.body);
-                }
+                let (lang, body) = self.code.take().unwrap_or_default();
+                flow.preformatted(&lang, &body);
             }
             TagEnd::HtmlBlock => {
-                let html = self.html.take().unwrap_or_default();
-                flow.text.push_str(&strip_tags(&html));
-                flow.flush_text();
-                flow.blank |= flow.at_top();
+                flow.text = strip_tags(&self.html.take().unwrap_or_default());
+                flow.end_block();
             }
             TagEnd::List(_) => {
-                flow.flush_text();
                 flow.lists.pop();
-                flow.blank |= flow.at_top();
+                flow.end_block();
             }
             TagEnd::Item => {
                 flow.flush_text();
-                flow.flush_prefix();
+                flow.flush_bullet();
             }
             TagEnd::FootnoteDefinition => self.end_footnote(),
             TagEnd::Table => self.end_table(),
             TagEnd::TableCell => {
+                flow.spans.clear();
                 let cell = mem::take(&mut flow.text).replace('\n', " ");
                 if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
                     row.push(cell.trim().to_owned());
                 }
             }
             TagEnd::Link | TagEnd::Image => self.close_link(),
-            TagEnd::Paragraph
-            | TagEnd::DefinitionList
-            | TagEnd::DefinitionListTitle
-            | TagEnd::DefinitionListDefinition
-            | TagEnd::MetadataBlock(_) => {
-                flow.flush_text();
-                flow.blank |= flow.at_top();
-            }
-            TagEnd::TableHead
-            | TagEnd::TableRow
-            | TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript => {}
+            _ => {}
         }
     }
 
-    fn end_heading(&mut self) {
-        let level = self.heading.take().unwrap_or(1).clamp(1, 3);
+    fn end_heading(&mut self, level: usize) {
         let flow = &mut self.flow;
+        if flow.quote_depth > 0 {
+            return flow.flush_text();
+        }
         let text = mem::take(&mut flow.text).replace('\n', " ");
-        let text = text.trim();
         flow.spans.clear();
-        if !text.is_empty() {
-            if flow.quote_depth > 0 {
-                flow.text_line(text);
-            } else {
-                flow.blank = true;
-                flow.line(&[&"#".repeat(level), " ", text]);
-            }
+        flow.blank = true;
+        if !text.trim().is_empty() {
+            flow.line(&[&"###"[..level.clamp(1, 3)], " ", text.trim()]);
         }
-        if flow.quote_depth == 0 {
-            flow.flush_links();
-            flow.blank = true;
-        }
+        flow.flush_links();
+        flow.blank = true;
     }
 
     fn end_table(&mut self) {
-        let Some(table) = self.table.take() else {
-            return;
-        };
         let flow = &mut self.flow;
-        flow.text.clear();
-        flow.spans.clear();
-        if !table.rows.is_empty() {
+        if let Some(table) = self.table.take().filter(|table| !table.rows.is_empty()) {
             flow.preformatted("table", &table.render());
         }
         if flow.quote_depth == 0 {
@@ -475,12 +374,10 @@ impl Writer {
         }
     }
 
-    fn open_link(&mut self, link_type: LinkType, dest: &str, image: bool) {
-        self.open_links.push(OpenLink {
-            url: resolve_url(link_type, dest),
-            image,
-            start: self.flow.text.len(),
-        });
+    fn open_link(&mut self, kind: LinkType, dest: &str, image: bool) {
+        let url = resolve_url(kind, dest);
+        let start = self.flow.text.len();
+        self.links.push(OpenLink { url, image, start });
     }
 
     fn close_link(&mut self) {
@@ -488,34 +385,24 @@ impl Writer {
             url: Some(url),
             image,
             start,
-        }) = self.open_links.pop()
+        }) = self.links.pop()
         else {
             return;
         };
         let flow = &mut self.flow;
-        let end = flow.text.len();
         let label = flow.text.get(start..).unwrap_or_default();
         let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
-        let line = if image {
-            format!("=> {url} {IMAGE_MARKER} {label}")
-        } else if label.is_empty() || label == url {
-            format!("=> {url}")
-        } else {
-            format!("=> {url} {label}")
+        let shown = match (image, label == url) {
+            (true, _) => format!("{IMAGE_MARKER} {label}"),
+            (false, true) => String::new(),
+            (false, false) => label,
         };
-        flow.links.push(line);
-        flow.spans.push((start, end));
-    }
-
-    fn footnote_number(&mut self, key: String) -> usize {
-        let next = self.footnote_numbers.len() + 1;
-        *self.footnote_numbers.entry(key).or_insert(next)
-    }
-
-    fn start_footnote(&mut self, label: &str) {
-        self.flow.flush_text();
-        let page = mem::take(&mut self.flow);
-        self.suspended.push((page, label.to_lowercase()));
+        let line = format!("=> {url} {shown}");
+        // `[the spec] … [the spec]` would otherwise give the same line twice in a row.
+        if flow.links.last() != Some(&line) {
+            flow.links.push(line);
+        }
+        flow.spans.push((start, flow.text.len()));
     }
 
     fn end_footnote(&mut self) {
@@ -524,32 +411,29 @@ impl Writer {
         };
         let mut aside = mem::replace(&mut self.flow, page);
         aside.close();
-        if self.footnote_keys.insert(key.clone()) {
+        if self.defined.insert(key.clone()) {
             self.footnotes.push((key, aside.out));
         }
     }
 
     fn finish(mut self) -> String {
-        if let Some(code) = self.code.take() {
-            self.flow.preformatted(&code.lang, &code.body);
-        }
         while !self.suspended.is_empty() {
             self.end_footnote();
         }
         self.flow.close();
         let mut out = mem::take(&mut self.flow.out);
-        // Numbered only now, so that references number in reading order even when a
+        // Numbered only now, so that references number in reading order even where a
         // definition comes first; unreferenced definitions follow in source order.
-        let mut footnotes: Vec<(usize, String)> = mem::take(&mut self.footnotes)
+        let mut notes: Vec<_> = mem::take(&mut self.footnotes)
             .into_iter()
-            .map(|(key, body)| (self.footnote_number(key), body))
+            .map(|(key, body)| (number(&mut self.numbers, key), body))
             .collect();
-        footnotes.sort_by_key(|(n, _)| *n);
-        for (i, (n, body)) in footnotes.iter().enumerate() {
-            if i == 0 && !out.is_empty() {
-                out.push('\n');
-            }
-            push_footnote(&mut out, *n, body);
+        notes.sort_by_key(|(n, _)| *n);
+        if !notes.is_empty() && !out.is_empty() {
+            out.push('\n');
+        }
+        for (n, body) in notes {
+            push_footnote(&mut out, n, &body);
         }
         out.truncate(out.trim_end().len());
         if !out.is_empty() {
@@ -559,22 +443,59 @@ impl Writer {
     }
 }
 
-/// Appends a rendered footnote definition with its `[n]` marker on the first line, or on a
-/// line of its own when the first line is a link line or a preformatted toggle.
-fn push_footnote(out: &mut String, n: usize, body: &str) {
-    let (first, rest) = body.split_once('\n').unwrap_or((body, ""));
-    out.push_str(&format!("[{n}]"));
-    if first.starts_with("=>") || first.starts_with("```") {
-        out.push('\n');
-        out.push_str(body);
-    } else {
-        if !first.is_empty() {
-            out.push(' ');
-            // The escape space is not needed once the marker leads the line.
-            out.push_str(first.strip_prefix(' ').unwrap_or(first));
+/// False for inline tags and table parts, which do not end the text block they sit in.
+fn starts_block(tag: &Tag) -> bool {
+    !matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+    )
+}
+
+/// The bullet for a new item of the innermost list: `* ` or `* n. `.
+fn next_bullet(lists: &mut [Option<u64>]) -> String {
+    match lists.last_mut() {
+        Some(Some(n)) => {
+            let bullet = format!("* {n}. ");
+            *n = n.saturating_add(1);
+            bullet
         }
-        out.push('\n');
-        out.push_str(rest);
+        _ => "* ".to_owned(),
+    }
+}
+
+/// The first word of a fenced block's info string, used as the preformatted alt text.
+fn code_language(kind: CodeBlockKind) -> String {
+    match kind {
+        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default().into(),
+        CodeBlockKind::Indented => String::new(),
+    }
+}
+
+/// The footnote number for `key`, handing out the next one on first sight.
+fn number(numbers: &mut HashMap<String, usize>, key: String) -> usize {
+    let next = numbers.len() + 1;
+    *numbers.entry(key).or_insert(next)
+}
+
+/// Appends a footnote definition with `[n]` starting its first line, or on a line of its own
+/// when the first line is a link line or a preformatted toggle.
+fn push_footnote(out: &mut String, n: usize, body: &str) {
+    let marker = format!("[{n}]");
+    let (first, rest) = body.split_once('\n').unwrap_or((body, ""));
+    if first.starts_with("=>") || first.starts_with("```") {
+        out.extend([&marker, "\n", body]);
+    } else {
+        // The escape space is not needed once the marker starts the line.
+        let first = first.strip_prefix(' ').unwrap_or(first);
+        let gap = if first.is_empty() { "" } else { " " };
+        out.extend([&marker, gap, first, "\n", rest]);
     }
 }
 
@@ -588,6 +509,7 @@ impl Table {
                 *width = (*width).max(cell.chars().count().min(MAX_PAD));
             }
         }
+        let rule: String = widths.iter().map(|w| "-".repeat(w + 2) + "|").collect();
         let mut out = String::new();
         for (i, row) in self.rows.iter().enumerate() {
             out.push('|');
@@ -599,118 +521,81 @@ impl Table {
                     Some(Alignment::Center) => pad / 2,
                     _ => 0,
                 };
-                out.extend([
-                    " ".repeat(left + 1),
-                    cell.to_owned(),
-                    " ".repeat(pad - left),
-                ]);
-                out.push_str(" |");
+                let (left, right) = (" ".repeat(left + 1), " ".repeat(pad - left));
+                out.extend([&left, cell, &right, " |"]);
             }
             out.push('\n');
             if i == 0 {
-                out.push('|');
-                for width in &widths {
-                    out.push_str(&"-".repeat(width + 2));
-                    out.push('|');
-                }
-                out.push('\n');
+                out.extend(["|", &rule, "\n"]);
             }
         }
         out
     }
 }
 
-/// Maps a Markdown link destination to the URL of its link line; `None` drops the link.
-fn resolve_url(link_type: LinkType, dest: &str) -> Option<String> {
+/// The URL for a link line, or `None` for a link that is dropped.
+fn resolve_url(kind: LinkType, dest: &str) -> Option<String> {
     let dest = dest.trim();
-    if link_type == LinkType::Email && !dest.starts_with("mailto:") {
+    if kind == LinkType::Email && !dest.starts_with("mailto:") {
         return Some(format!("mailto:{dest}"));
     }
     if has_scheme(dest) || dest.starts_with('/') {
-        return Some(dest.replace(' ', "%20").replace(['\t', '\n'], ""));
+        return Some(dest.replace(|c: char| c.is_ascii_whitespace(), "%20"));
     }
-    let path = dest.split('#').next().unwrap_or_default();
-    let mut path = path;
+    let mut path = dest.split_once('#').map_or(dest, |(path, _)| path);
     while let Some(rest) = path.strip_prefix("./") {
         path = rest;
     }
-    if path.is_empty() {
-        return None;
-    }
     let name = percent_decode_str(path).decode_utf8_lossy();
-    Some(format!("/page/{}", utf8_percent_encode(&name, PAGE_NAME)))
+    let url = format!("/page/{}", utf8_percent_encode(&name, PAGE_NAME));
+    (!name.is_empty()).then_some(url)
 }
 
-/// True if `url` starts with an RFC 3986 scheme followed by `:`.
+/// True if `url` starts with an RFC 3986 scheme and a colon.
 fn has_scheme(url: &str) -> bool {
-    let Some((scheme, _)) = url.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
 }
 
-/// Appends `code` wrapped in enough backticks that none inside can end it.
-fn push_code_span(text: &mut String, code: &str) {
-    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if code.starts_with('`') || code.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    text.extend([fence.as_str(), pad, code, pad, fence.as_str()]);
-}
-
-/// Removes HTML tags and comments, keeping the text between them; `<br>` becomes `\n`.
+/// Drops HTML tags and comments, keeping the text between them; `<br>` becomes `\n`.
 fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    // Once a search for a closer fails, later ones would too: remembering that keeps
+    // Once a search for a closer fails, every later one would too: not searching again keeps
     // input like `<a<a<a…` linear.
     let (mut gt_left, mut comment_end_left) = (true, true);
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
         let tail = &rest[lt..];
+        let tag_like =
+            tail[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c));
         let end = if tail.starts_with("<!--") && comment_end_left {
             let end = tail.find("-->").map(|i| i + 3);
             comment_end_left = end.is_some();
             end
-        } else if looks_like_tag(tail) && gt_left {
+        } else if tag_like && gt_left {
             let end = tail.find('>').map(|i| i + 1);
             gt_left = end.is_some();
             end
         } else {
             None
         };
-        match end {
-            Some(end) => {
-                if is_br(&tail[..end]) {
-                    out.push('\n');
-                }
-                rest = &tail[end..];
-            }
-            None => {
-                out.push('<');
-                rest = &tail[1..];
-            }
+        let Some(end) = end else {
+            out.push('<');
+            rest = &tail[1..];
+            continue;
+        };
+        let name = tail[1..end].trim_end_matches(['>', '/', ' ']);
+        if name.eq_ignore_ascii_case("br") {
+            out.push('\n');
         }
+        rest = &tail[end..];
     }
     out.push_str(rest);
     out
-}
-
-fn looks_like_tag(tail: &str) -> bool {
-    tail.chars()
-        .nth(1)
-        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'))
-}
-
-fn is_br(tag: &str) -> bool {
-    let name = tag.trim_start_matches('<').trim_end_matches('>');
-    let name = name.trim_end_matches('/').trim_end();
-    name.eq_ignore_ascii_case("br")
 }
 
 #[cfg(test)]

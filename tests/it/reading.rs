@@ -1,0 +1,1 @@
+//! Reading routes (filled in with the store).

@@ -1,0 +1,379 @@
+//! Shared test harness: a real gemwiki server in-process on 127.0.0.1:0 with a temporary data
+//! directory, a blocking TLS client that can present a client certificate (or none), and
+//! generators for the certificates tests need. Every certificate here is generated per run.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::ssl::{
+    ShutdownState, SslConnector, SslMethod, SslSession, SslSessionCacheMode, SslVerifyMode,
+    SslVersion,
+};
+use openssl::x509::{X509NameBuilder, X509};
+use tokio_util::sync::CancellationToken;
+
+use gemwiki::app::App;
+use gemwiki::config::Config;
+use gemwiki::identity::Fingerprint;
+use gemwiki::store::Store;
+use gemwiki::{seed, server, tls};
+
+/// A running server; stops (gracefully) when dropped.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    shutdown: CancellationToken,
+    thread: Option<JoinHandle<()>>,
+    dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// A server with default settings (and a generous request rate limit).
+    pub fn start() -> Self {
+        Self::start_with(|_| {})
+    }
+
+    /// A server whose config `adjust` may change before it starts.
+    pub fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::defaults(dir.path()).expect("default config");
+        config.limits.requests_per_minute = 100_000;
+        config.limits.edits_per_minute = 100_000;
+        adjust(&mut config);
+        let store = Store::open(&dir.path().join("gemwiki.sqlite")).expect("store");
+        store
+            .import_if_empty(&seed::starter_pages(), 1_700_000_000)
+            .expect("seed");
+        let (cert, key) = tls::ensure_generated(dir.path(), &config.hostnames).expect("cert");
+        let acceptor =
+            tls::build_acceptor(&cert, &key, config.tls.session_resumption).expect("acceptor");
+        let app = Arc::new(App::new(config, store).expect("app"));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let shutdown = CancellationToken::new();
+        let (run_app, run_shutdown) = (Arc::clone(&app), shutdown.clone());
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                server::run(vec![listener], acceptor, run_app, run_shutdown).await;
+            });
+        });
+        Self {
+            addr,
+            app,
+            shutdown,
+            thread: Some(thread),
+            dir,
+        }
+    }
+
+    /// `gemini://localhost:PORT` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("gemini://localhost:{}{path}", self.addr.port())
+    }
+
+    /// `titan://localhost:PORT` + `path`.
+    pub fn titan_url(&self, path: &str) -> String {
+        format!("titan://localhost:{}{path}", self.addr.port())
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn store(&self) -> &Store {
+        self.app.store()
+    }
+
+    /// GET `path` without a client certificate.
+    pub fn get(&self, path: &str) -> Reply {
+        Client::new().send(self.addr, &self.url(path))
+    }
+
+    /// GET `path` presenting `cert`.
+    pub fn get_as(&self, cert: &TestCert, path: &str) -> Reply {
+        Client::new().cert(cert).send(self.addr, &self.url(path))
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A complete answer as the client saw it.
+pub struct Reply {
+    pub status: u8,
+    pub meta: String,
+    pub header: String,
+    pub body: Vec<u8>,
+    /// The server ended the TLS session with close_notify.
+    pub clean_close: bool,
+    /// The TLS session, for resumption tests.
+    pub session: Option<SslSession>,
+    pub session_reused: bool,
+    pub tls_version: String,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("UTF-8 body")
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: u8) -> &Self {
+        assert_eq!(
+            self.status,
+            status,
+            "header: {:?}\nbody: {}",
+            self.header,
+            String::from_utf8_lossy(&self.body)
+        );
+        self
+    }
+}
+
+/// A blocking Gemini/Titan client built on OpenSSL, configurable per request.
+#[derive(Default)]
+pub struct Client<'a> {
+    cert: Option<&'a TestCert>,
+    no_sni: bool,
+    version: Option<SslVersion>,
+}
+
+impl<'a> Client<'a> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn cert(mut self, cert: &'a TestCert) -> Self {
+        self.cert = Some(cert);
+        self
+    }
+
+    pub fn no_sni(mut self) -> Self {
+        self.no_sni = true;
+        self
+    }
+
+    pub fn tls_version(mut self, version: SslVersion) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Sends `url` + CRLF and reads the whole reply.
+    pub fn send(&self, addr: SocketAddr, url: &str) -> Reply {
+        let mut line = url.as_bytes().to_vec();
+        line.extend_from_slice(b"\r\n");
+        self.send_raw(addr, &line)
+    }
+
+    /// Sends exactly `bytes` after the handshake and reads the whole reply.
+    pub fn send_raw(&self, addr: SocketAddr, bytes: &[u8]) -> Reply {
+        self.exchange(&self.connector(), addr, bytes, None)
+    }
+
+    /// Two requests for `url` over one client context, the second resuming the first's
+    /// TLS session (as a real client with a session cache does).
+    pub fn send_twice_resuming(&self, addr: SocketAddr, url: &str) -> (Reply, Reply) {
+        let line = format!("{url}\r\n");
+        let connector = self.connector();
+        let first = self.exchange(&connector, addr, line.as_bytes(), None);
+        let session = first.session.clone().expect("a session to resume");
+        let second = self.exchange(&connector, addr, line.as_bytes(), Some(&session));
+        (first, second)
+    }
+
+    fn connector(&self) -> SslConnector {
+        let mut builder = SslConnector::builder(SslMethod::tls_client()).expect("connector");
+        builder.set_verify(SslVerifyMode::NONE);
+        // Keep TLS 1.3 tickets so `Reply::session` can be resumed.
+        builder.set_session_cache_mode(SslSessionCacheMode::CLIENT);
+        if let Some(version) = self.version {
+            builder.set_min_proto_version(Some(version)).expect("min");
+            builder.set_max_proto_version(Some(version)).expect("max");
+        }
+        if let Some(cert) = self.cert {
+            builder.set_certificate(&cert.cert).expect("client cert");
+            builder.set_private_key(&cert.key).expect("client key");
+        }
+        builder.build()
+    }
+
+    fn exchange(
+        &self,
+        connector: &SslConnector,
+        addr: SocketAddr,
+        bytes: &[u8],
+        session: Option<&SslSession>,
+    ) -> Reply {
+        let mut config = connector.configure().expect("configure");
+        config.set_verify_hostname(false);
+        config.set_use_server_name_indication(!self.no_sni);
+        if let Some(session) = session {
+            // SAFETY: the session came from a connection made with this same connector.
+            unsafe { config.set_session(session) }.expect("set session");
+        }
+        let tcp = TcpStream::connect(addr).expect("connect");
+        tcp.set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        let mut stream = config.connect("localhost", tcp).expect("TLS handshake");
+        stream.write_all(bytes).expect("write request");
+        let mut received = Vec::new();
+        let mut buf = [0u8; 16 * 1024];
+        while let Ok(n) = stream.ssl_read(&mut buf) {
+            received.extend_from_slice(&buf[..n]);
+        }
+        let clean_close = stream.get_shutdown().contains(ShutdownState::RECEIVED);
+        // Answer close_notify: OpenSSL marks a session not resumable if the client never sent
+        // its own close_notify.
+        let _ = stream.shutdown();
+        let ssl = stream.ssl();
+        let reply = parse_reply(&received);
+        Reply {
+            clean_close,
+            session: ssl.session().map(|s| s.to_owned()),
+            session_reused: ssl.session_reused(),
+            tls_version: ssl.version_str().to_string(),
+            ..reply
+        }
+    }
+}
+
+fn parse_reply(received: &[u8]) -> Reply {
+    let end = received.windows(2).position(|w| w == b"\r\n");
+    let (header, body) = match end {
+        Some(end) => (
+            String::from_utf8_lossy(&received[..end]).into_owned(),
+            received[end + 2..].to_vec(),
+        ),
+        None => (String::from_utf8_lossy(received).into_owned(), Vec::new()),
+    };
+    let status = header.get(..2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let meta = header.get(3..).unwrap_or("").to_string();
+    Reply {
+        status,
+        meta,
+        header,
+        body,
+        clean_close: false,
+        session: None,
+        session_reused: false,
+        tls_version: String::new(),
+    }
+}
+
+/// A client certificate and its key.
+pub struct TestCert {
+    pub cert: X509,
+    pub key: PKey<Private>,
+}
+
+impl TestCert {
+    /// Self-signed EC P-256, valid from yesterday for ten years.
+    pub fn ec(common_name: &str) -> Self {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+        Self::build(
+            key,
+            common_name,
+            Asn1Time::days_from_now(0).unwrap(),
+            Asn1Time::days_from_now(3650).unwrap(),
+        )
+    }
+
+    /// Self-signed RSA-2048 whose notAfter is 9999-12-31 (GeneralizedTime).
+    pub fn rsa_until_9999(common_name: &str) -> Self {
+        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+        let not_after = Asn1Time::from_str("99991231235959Z").unwrap();
+        Self::build(
+            key,
+            common_name,
+            Asn1Time::days_from_now(0).unwrap(),
+            not_after,
+        )
+    }
+
+    /// Self-signed EC whose validity ended in 2001.
+    pub fn expired(common_name: &str) -> Self {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+        Self::build(
+            key,
+            common_name,
+            Asn1Time::from_str("20000101000000Z").unwrap(),
+            Asn1Time::from_str("20010101000000Z").unwrap(),
+        )
+    }
+
+    /// Self-signed EC valid only from 2090.
+    pub fn not_yet_valid(common_name: &str) -> Self {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+        Self::build(
+            key,
+            common_name,
+            Asn1Time::from_str("20900101000000Z").unwrap(),
+            Asn1Time::from_str("20910101000000Z").unwrap(),
+        )
+    }
+
+    fn build(
+        key: PKey<Private>,
+        common_name: &str,
+        not_before: Asn1Time,
+        not_after: Asn1Time,
+    ) -> Self {
+        let mut name = X509NameBuilder::new().unwrap();
+        name.append_entry_by_nid(Nid::COMMONNAME, common_name)
+            .unwrap();
+        let name = name.build();
+        let mut builder = X509::builder().unwrap();
+        builder.set_version(2).unwrap();
+        let mut serial = BigNum::new().unwrap();
+        serial.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
+        builder
+            .set_serial_number(&serial.to_asn1_integer().unwrap())
+            .unwrap();
+        builder.set_subject_name(&name).unwrap();
+        builder.set_issuer_name(&name).unwrap();
+        builder.set_pubkey(&key).unwrap();
+        builder.set_not_before(&not_before).unwrap();
+        builder.set_not_after(&not_after).unwrap();
+        builder.sign(&key, MessageDigest::sha256()).unwrap();
+        Self {
+            cert: builder.build(),
+            key,
+        }
+    }
+
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of_der(&self.cert.to_der().unwrap())
+    }
+
+    /// Writes the certificate as PEM to `path`.
+    pub fn write_pem(&self, path: &Path) {
+        std::fs::write(path, self.cert.to_pem().unwrap()).unwrap();
+    }
+}
