@@ -31,14 +31,22 @@ pub fn home(app: &App) -> Result<Response, AppError> {
 
 /// `/page/<name>[/<rev>]`.
 pub fn show(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, AppError> {
-    let page = live_page(app, name)?;
-    let revision = match rev {
-        None => page.current.clone(),
-        Some(n) => app
-            .store()
-            .revision(name, n)?
-            .filter(|r| !r.deleted)
-            .ok_or_else(|| no_revision(name, n))?,
+    let (page, revision) = match rev {
+        None => {
+            let page = live_page(app, name)?;
+            let current = page.current.clone();
+            (page, current)
+        }
+        // Old revisions stay readable after a deletion: the history links to them.
+        Some(n) => {
+            let page = app.store().page(name)?.ok_or_else(|| no_revision(name, n))?;
+            let revision = app
+                .store()
+                .revision(name, n)?
+                .filter(|r| !r.deleted)
+                .ok_or_else(|| no_revision(name, n))?;
+            (page, revision)
+        }
     };
     let old = revision.number != page.current.number;
     let body = wiki::render(name, &revision.text, revision.format);
@@ -63,6 +71,7 @@ pub fn show(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, Ap
 pub fn raw(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, AppError> {
     let revision = match rev {
         None => live_page(app, name)?.current,
+        // Like old pages, old sources stay readable after a deletion.
         Some(n) => app
             .store()
             .revision(name, n)?

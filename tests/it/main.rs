@@ -1,6 +1,14 @@
 //! The integration test binary: every module starts a real server on 127.0.0.1:0 and talks
-//! real TLS to it.
+//! real TLS to it, with or without a client certificate.
 
+/// Register, account page, link/claim/revoke, trust policies, admin page (SPEC §2).
+mod accounts;
+/// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).
+mod editing;
+/// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
 mod protocol;
+/// Every reading route over a seeded wiki (SPEC §3, §5).
 mod reading;
 mod support;
+/// Titan uploads (SPEC §4).
+mod titan;
