@@ -211,6 +211,17 @@ pub fn fingerprint_pem_file(path: &Path) -> Result<Fingerprint, TlsError> {
     Ok(Fingerprint::of_der(&cert.to_der()?))
 }
 
+/// `n` bytes from OpenSSL's CSPRNG, for secrets such as one-time link codes (handlers may not
+/// import OpenSSL themselves).
+///
+/// # Errors
+/// The random generator failed, which OpenSSL reports instead of returning weak bytes.
+pub fn random_bytes(n: usize) -> Result<Vec<u8>, TlsError> {
+    let mut bytes = vec![0u8; n];
+    openssl::rand::rand_bytes(&mut bytes)?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! request and the app; they return a [`Response`] value and never touch sockets or SQL.
 
 pub mod account;
+pub mod admin;
 pub mod edit;
 pub mod guard;
 pub mod history;
@@ -50,7 +51,7 @@ fn handle(route: Route, request: &Request, app: &App) -> Result<Response, AppErr
         Route::AccountRevoke { prefix } => account::revoke(app, request, &prefix),
         Route::Edit { name } => edit::menu(app, request, &name),
         Route::EditAction { name, action } => edit::act(app, request, &name, action),
-        Route::Admin(action) => account::admin(app, request, action),
+        Route::Admin(action) => admin::admin(app, request, action),
         Route::Upload { name } => upload::store(app, request, &name),
         Route::NotFound => Err(AppError::NotFound(
             "Nothing here; try the index at /do/index or search at /do/search".into(),

@@ -67,31 +67,25 @@ impl Store {
         cert: &ClientCert,
         now: i64,
     ) -> Result<CreateAccount> {
+        self.write(|conn| insert_account(conn, name, (role, state), cert, now))
+    }
+
+    /// Creates an account like [`Store::create_account`], with the role and state that
+    /// `pick(first)` returns, where `first` says whether the wiki has no account yet. Deciding
+    /// inside the same transaction means two simultaneous first registrations cannot both
+    /// get what only the first account should.
+    pub fn create_account_with(
+        &self,
+        name: &str,
+        cert: &ClientCert,
+        now: i64,
+        pick: impl FnOnce(bool) -> (Role, AccountState),
+    ) -> Result<CreateAccount> {
         self.write(|conn| {
-            if certificate_bound(conn, &cert.fingerprint)? {
-                return Ok(CreateAccount::CertificateInUse);
-            }
-            let key = name_key(name);
-            let taken: bool = conn
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM accounts WHERE name_key = ?1)")?
-                .query_row([&key], |row| row.get(0))?;
-            if taken {
-                return Ok(CreateAccount::NameTaken);
-            }
-            conn.prepare_cached(
-                "INSERT INTO accounts (name, name_key, role, state, created) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![name, key, role.as_str(), state.as_str(), now])?;
-            let id = conn.last_insert_rowid();
-            insert_certificate(conn, id, cert, now)?;
-            Ok(CreateAccount::Created(Account {
-                id,
-                name: name.to_owned(),
-                role,
-                state,
-                created: now,
-            }))
+            let any: bool = conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM accounts)")?
+                .query_row([], |row| row.get(0))?;
+            insert_account(conn, name, pick(!any), cert, now)
         })
     }
 
@@ -273,6 +267,39 @@ fn name_key(name: &str) -> String {
     name.to_lowercase()
 }
 
+fn insert_account(
+    conn: &Connection,
+    name: &str,
+    (role, state): (Role, AccountState),
+    cert: &ClientCert,
+    now: i64,
+) -> Result<CreateAccount> {
+    if certificate_bound(conn, &cert.fingerprint)? {
+        return Ok(CreateAccount::CertificateInUse);
+    }
+    let key = name_key(name);
+    let taken: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM accounts WHERE name_key = ?1)")?
+        .query_row([&key], |row| row.get(0))?;
+    if taken {
+        return Ok(CreateAccount::NameTaken);
+    }
+    conn.prepare_cached(
+        "INSERT INTO accounts (name, name_key, role, state, created) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![name, key, role.as_str(), state.as_str(), now])?;
+    let id = conn.last_insert_rowid();
+    insert_certificate(conn, id, cert, now)?;
+    Ok(CreateAccount::Created(Account {
+        id,
+        name: name.to_owned(),
+        role,
+        state,
+        created: now,
+    }))
+}
+
 fn require_account(conn: &Connection, account_id: i64) -> Result<()> {
     let mut stmt = conn.prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")?;
     stmt.query_row([account_id], |_| Ok(()))?;
@@ -365,6 +392,34 @@ mod tests {
         assert_eq!(store.account_by_name("bob").unwrap(), None);
         let bob = account(&store, "bob", "b1");
         assert_eq!(store.accounts().unwrap(), [alice, bob]);
+    }
+
+    #[test]
+    fn create_account_with_tells_the_first_account_apart() {
+        let store = memory();
+        let pick = |first: bool| {
+            if first {
+                (Role::Admin, AccountState::Active)
+            } else {
+                (Role::Editor, AccountState::Pending)
+            }
+        };
+        let first = store
+            .create_account_with("ann", &cert("a1"), 1, pick)
+            .unwrap();
+        let second = store
+            .create_account_with("bea", &cert("b1"), 2, pick)
+            .unwrap();
+        let taken = store
+            .create_account_with("ANN", &cert("c1"), 3, pick)
+            .unwrap();
+        let roles = |outcome: CreateAccount| match outcome {
+            CreateAccount::Created(a) => (a.role, a.state),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(roles(first), (Role::Admin, AccountState::Active));
+        assert_eq!(roles(second), (Role::Editor, AccountState::Pending));
+        assert_eq!(taken, CreateAccount::NameTaken);
     }
 
     #[test]
