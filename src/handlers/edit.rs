@@ -1,22 +1,257 @@
-//! Input-driven edits: the edit menu and the append / replace / delete prompts.
+//! Input-driven edits for clients without Titan: the `/do/edit/<name>` menu and the append /
+//! replace / delete prompts (`10` → `?text` → new revision → `30`). Every route here passes
+//! the identity guard with edit rights first; locked pages refuse non-admins. Titan uploads
+//! live in `upload.rs` and share [`refuse_if_locked`] with this module.
+
+use minijinja::context;
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use crate::app::App;
 use crate::error::AppError;
+use crate::gemini::request::MAX_URL_LEN;
 use crate::gemini::{Request, Response};
-use crate::handlers::guard::{require, Need};
+use crate::handlers::guard::{require, Need, Who};
+use crate::handlers::lists::base_url;
+use crate::handlers::page::gemtext;
 use crate::router::EditAction;
-use crate::wiki::PageName;
+use crate::store::{Author, DeleteOutcome, NewRevision, Page, Role};
+use crate::wiki::{PageFormat, PageName};
 
-pub fn menu(app: &App, request: &Request, _name: &PageName) -> Result<Response, AppError> {
-    require(request, app, Need::Edit)?;
-    Err(AppError::NotFound("Editing is not available yet".into()))
+/// `/do/edit/<name>`: what the page is now and the ways to change it. Works for a page that
+/// does not exist yet (or was deleted): whatever is written first creates it.
+pub fn menu(app: &App, request: &Request, name: &PageName) -> Result<Response, AppError> {
+    let who = require(request, app, Need::Edit)?;
+    let page = app.store().page(name)?;
+    refuse_if_locked(name, page.as_ref(), is_admin(&who))?;
+    let live = page.as_ref().filter(|p| !p.current.deleted);
+    let current = live.map_or("", |p| p.current.text.as_str());
+    let base = base_url(request);
+    let titan_base = base.strip_prefix("gemini").unwrap_or(&base);
+    let out = app.templates().render(
+        "edit.gmi",
+        context! {
+            name => name.as_str(),
+            link => name.encoded(),
+            exists => live.is_some(),
+            has_history => page.is_some(),
+            rev => live.map(|p| p.current.number),
+            size => current.len(),
+            format => live.map(|p| format_label(p.current.format)),
+            locked => page.as_ref().is_some_and(|p| p.locked),
+            titan_url => format!("titan{titan_base}/raw/{}", name.encoded()),
+            fits_input => fits_one_input(&base, name, current),
+        },
+    )?;
+    Ok(gemtext(app, out))
 }
 
+/// `/do/edit/<name>/{append,replace,delete}`.
 pub fn act(
     app: &App,
     request: &Request,
     name: &PageName,
-    _action: EditAction,
+    action: EditAction,
 ) -> Result<Response, AppError> {
-    menu(app, request, name)
+    let who = require(request, app, Need::Edit)?;
+    let page = app.store().page(name)?;
+    refuse_if_locked(name, page.as_ref(), is_admin(&who))?;
+    let live = page.filter(|p| !p.current.deleted);
+    match action {
+        EditAction::Append => append(app, request, name, &who, live),
+        EditAction::Replace => replace(app, request, name, &who, live),
+        EditAction::Delete => delete(app, request, name, &who, live),
+    }
+}
+
+/// `61` when `page` is locked and the editor is not an admin.
+///
+/// # Errors
+/// [`AppError::CertNotAuthorised`] naming the page.
+pub fn refuse_if_locked(name: &PageName, page: Option<&Page>, admin: bool) -> Result<(), AppError> {
+    match page {
+        Some(page) if page.locked && !admin => Err(AppError::CertNotAuthorised(format!(
+            "“{name}” is locked; ask an admin of this wiki to change it or unlock it"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `59` when `text` is longer than `[limits] max_page_size`.
+///
+/// # Errors
+/// [`AppError::BadRequest`] naming both sizes.
+pub fn check_page_size(app: &App, size: u64) -> Result<(), AppError> {
+    let limit = app.config().limits.max_page_size;
+    if size > limit {
+        return Err(AppError::BadRequest(format!(
+            "The page would be {size} bytes; the limit is {limit} bytes: shorten it"
+        )));
+    }
+    Ok(())
+}
+
+fn append(
+    app: &App,
+    request: &Request,
+    name: &PageName,
+    who: &Who,
+    live: Option<Page>,
+) -> Result<Response, AppError> {
+    let Some(paragraph) = typed(request) else {
+        return Ok(Response::input(match live {
+            Some(_) => format!("Type a paragraph to append to “{name}”"),
+            None => format!("“{name}” is new: type its first paragraph"),
+        }));
+    };
+    let paragraph = paragraph.trim_matches('\n');
+    let (text, format) = match live {
+        // One blank line between the old text and the new paragraph, however the old ended.
+        Some(page) => (
+            format!(
+                "{}\n\n{paragraph}\n",
+                page.current.text.trim_end_matches('\n')
+            ),
+            page.current.format,
+        ),
+        None => (format!("{paragraph}\n"), PageFormat::Gemtext),
+    };
+    save(app, name, who, &text, format)
+}
+
+fn replace(
+    app: &App,
+    request: &Request,
+    name: &PageName,
+    who: &Who,
+    live: Option<Page>,
+) -> Result<Response, AppError> {
+    if typed(request).is_none() {
+        return Ok(Response::input(format!(
+            "Type the whole new text of “{name}” (to delete it, use Delete on /do/edit/{})",
+            name.encoded()
+        )));
+    }
+    let text = request.query.as_deref().unwrap_or_default();
+    let format = live.map_or(PageFormat::Gemtext, |page| page.current.format);
+    save(app, name, who, text, format)
+}
+
+fn delete(
+    app: &App,
+    request: &Request,
+    name: &PageName,
+    who: &Who,
+    live: Option<Page>,
+) -> Result<Response, AppError> {
+    if live.is_none() {
+        return Err(nothing_to_delete(name));
+    }
+    let Some(typed) = typed(request) else {
+        return Ok(Response::input(format!(
+            "Type the page name to confirm deleting “{name}”"
+        )));
+    };
+    if PageName::new(typed).ok().as_ref() != Some(name) {
+        return Ok(Response::input(format!(
+            "“{}” did not match; type “{name}” exactly to delete it",
+            clip(typed, 100)
+        )));
+    }
+    app.check_edit_rate(who.account.id)?;
+    let author = Author::Account(who.account.id);
+    match app.store().delete_page(name, author, app.now())? {
+        DeleteOutcome::Deleted(_) => Ok(Response::redirect(format!("/history/{}", name.encoded()))),
+        DeleteOutcome::NotFound => Err(nothing_to_delete(name)),
+    }
+}
+
+/// Saves `text` as the next revision by `who` and sends them to the page.
+fn save(
+    app: &App,
+    name: &PageName,
+    who: &Who,
+    text: &str,
+    format: PageFormat,
+) -> Result<Response, AppError> {
+    check_page_size(app, text.len() as u64)?;
+    app.check_edit_rate(who.account.id)?;
+    app.store().save_revision(NewRevision {
+        name,
+        text,
+        format,
+        author: Author::Account(who.account.id),
+        comment: None,
+        now: app.now(),
+    })?;
+    Ok(Response::redirect(format!("/page/{}", name.encoded())))
+}
+
+/// The typed input, trimmed, if there is any (`None` means: prompt).
+fn typed(request: &Request) -> Option<&str> {
+    request
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
+fn is_admin(who: &Who) -> bool {
+    who.account.role == Role::Admin
+}
+
+fn format_label(format: PageFormat) -> &'static str {
+    match format {
+        PageFormat::Gemtext => "gemtext",
+        PageFormat::Markdown => "Markdown",
+    }
+}
+
+/// Whether the current text, percent-encoded as a client would send it, fits in the query
+/// of one `…/replace?` request line (so the person can paste it back edited).
+fn fits_one_input(base: &str, name: &PageName, text: &str) -> bool {
+    let overhead = base.len() + "/do/edit/".len() + name.encoded().len() + "/replace?".len();
+    let encoded: usize = utf8_percent_encode(text, NON_ALPHANUMERIC)
+        .map(str::len)
+        .sum();
+    overhead + encoded <= MAX_URL_LEN
+}
+
+fn nothing_to_delete(name: &PageName) -> AppError {
+    AppError::NotFound(format!(
+        "There is no page “{name}” to delete; see /history/{} for its past",
+        name.encoded()
+    ))
+}
+
+/// At most `chars` characters of `text`, with `…` when cut (for echoing input in a META).
+fn clip(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(text: &str) -> PageName {
+        PageName::new(text).unwrap()
+    }
+
+    #[test]
+    fn short_text_fits_one_input_and_long_text_does_not() {
+        let base = "gemini://localhost";
+        assert!(fits_one_input(base, &name("Page"), ""));
+        assert!(fits_one_input(base, &name("Page"), &"a".repeat(900)));
+        assert!(!fits_one_input(base, &name("Page"), &"a".repeat(1000)));
+        // Non-ASCII costs its percent-encoded length.
+        assert!(!fits_one_input(base, &name("Page"), &"é".repeat(200)));
+    }
+
+    #[test]
+    fn clip_marks_cut_text() {
+        assert_eq!(clip("abc", 5), "abc");
+        assert_eq!(clip("abcdef", 3), "abc…");
+    }
 }

@@ -1,16 +1,275 @@
-//! Titan uploads: every check before the body is read (`admit`), then storing the body.
+//! Titan uploads (SPEC §4). [`admit`] runs every check before a body byte is read — path and
+//! name, identity or token, lock, MIME type, size, edit rate — and answers `;edit` prefill
+//! requests; [`store`] then turns the exact-size body into a page revision, a deletion or an
+//! uploaded file. Both resolve the uploader the same way, so what `admit` allowed is what
+//! `store` attributes.
 
 use crate::app::App;
 use crate::error::AppError;
-use crate::gemini::{Request, Response};
-use crate::wiki::PageName;
+use crate::gemini::{Request, Response, TitanParams};
+use crate::handlers::edit::{check_page_size, refuse_if_locked};
+use crate::handlers::guard::{require, Need};
+use crate::handlers::lists::base_url;
+use crate::router::Route;
+use crate::store::{Author, DeleteOutcome, NewRevision, Role};
+use crate::wiki::{PageFormat, PageName};
 
-/// Decides whether to read the announced body; `Err` carries the refusal and how many body
-/// bytes to drain first.
-pub fn admit(_request: &Request, _app: &App) -> Result<u64, (Response, u64)> {
-    Err((Response::bad_request("Uploads are not available yet"), 0))
+/// Body bytes read past the applicable limit when draining a refused upload, so a client
+/// that sent a slightly oversized body still reads the error line.
+const DRAIN_SLACK: u64 = 64 * 1024;
+
+/// The edit-rate bucket shared by all token (anonymous) uploads; account ids start at 1.
+const ANONYMOUS_RATE_KEY: i64 = 0;
+
+/// What an upload becomes, decided by its MIME type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Page(PageFormat),
+    /// An uploaded file with this (allowed) MIME type.
+    File(String),
 }
 
-pub fn store(_app: &App, _request: &Request, _name: &PageName) -> Result<Response, AppError> {
-    Err(AppError::BadRequest("Uploads are not available yet".into()))
+/// Who an upload is attributed to.
+#[derive(Debug, Clone, Copy)]
+struct Uploader {
+    author: Author,
+    admin: bool,
+    rate_key: i64,
+}
+
+/// What `admit` decided for an acceptable request.
+enum Admitted {
+    /// Read this many body bytes, then call [`store`].
+    Body(u64),
+    /// `;edit`: answer with the current source at once; there is no body.
+    Prefill(Response),
+}
+
+/// Decides whether to read the announced body; `Err` carries the answer and how many body
+/// bytes to drain first (so the client, which may already be sending, gets to read it).
+pub fn admit(request: &Request, app: &App) -> Result<u64, (Response, u64)> {
+    let params = params(request);
+    let drain = params.size.unwrap_or(0).min(drain_cap(app));
+    match check(request, app, &params) {
+        Ok(Admitted::Body(size)) => Ok(size),
+        Ok(Admitted::Prefill(response)) => Err((response, 0)),
+        Err(err) => Err((err.to_response(), drain)),
+    }
+}
+
+/// Stores an admitted upload whose body the connection has read (exactly `size` bytes).
+pub fn store(app: &App, request: &Request, name: &PageName) -> Result<Response, AppError> {
+    let params = params(request);
+    let uploader = uploader(request, app, &params)?;
+    let page = app.store().page(name)?;
+    refuse_if_locked(name, page.as_ref(), uploader.admin)?;
+    let kind = kind(app, params.mime.as_deref())?;
+    // Never treat a missing body as empty: that would delete the page.
+    let body = request
+        .body
+        .as_deref()
+        .ok_or_else(|| AppError::Internal("an upload reached store() without its body".into()))?;
+    check_size(app, &kind, Some(body.len() as u64))?;
+    match kind {
+        Kind::Page(_) if body.is_empty() => delete(app, request, name, uploader),
+        Kind::Page(format) => save_text(app, request, name, uploader, body, format),
+        Kind::File(mime) => {
+            app.store()
+                .save_file(name, &mime, body, uploader.author, app.now())?;
+            Ok(absolute(request, "file", name))
+        }
+    }
+}
+
+/// SPEC §4's order after host, port and path: name, identity or token, lock, MIME, size.
+fn check(request: &Request, app: &App, params: &TitanParams) -> Result<Admitted, AppError> {
+    let name = match Route::from_request(request)? {
+        Route::Upload { name } => name,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Titan uploads go to /raw/<name>".into(),
+            ))
+        }
+    };
+    let uploader = uploader(request, app, params)?;
+    let page = app.store().page(&name)?;
+    refuse_if_locked(&name, page.as_ref(), uploader.admin)?;
+    if params.edit && params.size.is_none() {
+        return match page.filter(|p| !p.current.deleted) {
+            Some(page) => Ok(Admitted::Prefill(Response::success(
+                format!("{}; charset=utf-8", page.current.format.mime()),
+                page.current.text.into_bytes(),
+            ))),
+            None => Err(AppError::NotFound(format!(
+                "No page “{name}” yet, so nothing to prefill; upload its first text"
+            ))),
+        };
+    }
+    let kind = kind(app, params.mime.as_deref())?;
+    let size = check_size(app, &kind, params.size)?;
+    app.check_edit_rate(uploader.rate_key)?;
+    Ok(Admitted::Body(size))
+}
+
+/// Identity or token: a usable registered certificate never needs a token; without one, a
+/// configured token edits as "anonymous"; a wrong token is `59`; otherwise the guard's 6x.
+fn uploader(request: &Request, app: &App, params: &TitanParams) -> Result<Uploader, AppError> {
+    let refused = match require(request, app, Need::Edit) {
+        Ok(who) => {
+            return Ok(Uploader {
+                author: Author::Account(who.account.id),
+                admin: who.account.role == Role::Admin,
+                rate_key: who.account.id,
+            })
+        }
+        Err(
+            err @ (AppError::CertRequired(_)
+            | AppError::CertNotAuthorised(_)
+            | AppError::CertNotValid(_)),
+        ) => err,
+        Err(other) => return Err(other),
+    };
+    match params.token.as_deref() {
+        None => Err(refused),
+        Some(token) if app.config().tokens.iter().any(|t| same_secret(t, token)) => Ok(Uploader {
+            author: Author::Anonymous,
+            admin: false,
+            rate_key: ANONYMOUS_RATE_KEY,
+        }),
+        Some(_) => Err(AppError::BadRequest(
+            "Wrong token: check the token= value, or present a registered client certificate"
+                .into(),
+        )),
+    }
+}
+
+/// The kind an upload's MIME type makes; `59` for types this wiki does not take.
+fn kind(app: &App, mime: Option<&str>) -> Result<Kind, AppError> {
+    let mime = mime.unwrap_or("text/gemini");
+    if let Some(format) = PageFormat::from_mime(mime) {
+        return Ok(Kind::Page(format));
+    }
+    let allowed = &app.config().uploads.mime_types;
+    if allowed.iter().any(|m| m == mime) {
+        return Ok(Kind::File(mime.to_string()));
+    }
+    let mut accepted = String::from("text/gemini, text/plain, text/markdown");
+    for extra in allowed {
+        accepted.push_str(", ");
+        accepted.push_str(extra);
+    }
+    Err(AppError::BadRequest(format!(
+        "This wiki does not take uploads of type {mime}; send one of: {accepted}"
+    )))
+}
+
+/// The size to read: present, within the kind's limit, and not zero for a file.
+fn check_size(app: &App, kind: &Kind, size: Option<u64>) -> Result<u64, AppError> {
+    let size = size.ok_or_else(|| {
+        AppError::BadRequest(
+            "A Titan upload needs ;size=N with the body's length in bytes (;size=0 deletes)".into(),
+        )
+    })?;
+    match kind {
+        Kind::Page(_) => check_page_size(app, size)?,
+        Kind::File(_) if size == 0 => {
+            return Err(AppError::BadRequest(
+                "Nothing to upload: the file is empty (size=0 deletes only pages)".into(),
+            ))
+        }
+        Kind::File(_) => {
+            let limit = app.config().uploads.max_file_size;
+            if size > limit {
+                return Err(AppError::BadRequest(format!(
+                    "The file is {size} bytes; the limit is {limit} bytes"
+                )));
+            }
+        }
+    }
+    Ok(size)
+}
+
+fn save_text(
+    app: &App,
+    request: &Request,
+    name: &PageName,
+    uploader: Uploader,
+    body: &[u8],
+    format: PageFormat,
+) -> Result<Response, AppError> {
+    let text = std::str::from_utf8(body).map_err(|err| {
+        AppError::BadRequest(format!(
+            "The text is not valid UTF-8 (at byte {}); save it as UTF-8 and upload again",
+            err.valid_up_to()
+        ))
+    })?;
+    let text = text.replace("\r\n", "\n");
+    app.store().save_revision(NewRevision {
+        name,
+        text: &text,
+        format,
+        author: uploader.author,
+        comment: None,
+        now: app.now(),
+    })?;
+    Ok(absolute(request, "page", name))
+}
+
+/// An empty text upload deletes the page (a restorable deletion revision) and leads to its
+/// history, where the deletion shows; deleting a deleted page changes nothing, like an
+/// identical upload.
+fn delete(
+    app: &App,
+    request: &Request,
+    name: &PageName,
+    uploader: Uploader,
+) -> Result<Response, AppError> {
+    match app.store().delete_page(name, uploader.author, app.now())? {
+        DeleteOutcome::Deleted(_) => Ok(absolute(request, "history", name)),
+        DeleteOutcome::NotFound if app.store().page(name)?.is_some() => {
+            Ok(absolute(request, "history", name))
+        }
+        DeleteOutcome::NotFound => Err(AppError::NotFound(format!(
+            "There is no page “{name}” to delete; upload some text to create it"
+        ))),
+    }
+}
+
+/// `30 gemini://<host>[:port]/<kind>/<name>`: absolute, since the client is on `titan://`.
+fn absolute(request: &Request, kind: &str, name: &PageName) -> Response {
+    Response::redirect(format!("{}/{kind}/{}", base_url(request), name.encoded()))
+}
+
+fn params(request: &Request) -> TitanParams {
+    request.titan.clone().unwrap_or_default()
+}
+
+/// The most body bytes a refusal drains: beyond the larger limit, refusing fast matters more
+/// than the client's reading the answer.
+fn drain_cap(app: &App) -> u64 {
+    let config = app.config();
+    config
+        .limits
+        .max_page_size
+        .max(config.uploads.max_file_size)
+        .saturating_add(DRAIN_SLACK)
+}
+
+/// Compares a configured token with a sent one in time independent of where they differ.
+fn same_secret(expected: &str, sent: &str) -> bool {
+    let (a, b) = (expected.as_bytes(), sent.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("s3cret", "s3cret"));
+        assert!(!same_secret("s3cret", "s3creT"));
+        assert!(!same_secret("s3cret", "s3cre"));
+        assert!(!same_secret("", "x"));
+    }
 }

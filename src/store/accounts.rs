@@ -203,7 +203,7 @@ impl Store {
     }
 
     /// Stores a one-time code (by its SHA-256) that binds a new certificate to the account
-    /// until `expires`.
+    /// until `expires`, replacing the account's earlier codes.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] if there is no account with this id.
@@ -215,6 +215,9 @@ impl Store {
     ) -> Result<()> {
         self.write(|conn| {
             require_account(conn, account_id)?;
+            // A new code replaces the account's earlier ones, so codes never pile up.
+            conn.prepare_cached("DELETE FROM link_codes WHERE account_id = ?1")?
+                .execute([account_id])?;
             conn.prepare_cached(
                 "INSERT INTO link_codes (code_hash, account_id, expires) VALUES (?1, ?2, ?3)",
             )?

@@ -377,3 +377,60 @@ impl TestCert {
         std::fs::write(path, self.cert.to_pem().unwrap()).unwrap();
     }
 }
+
+impl Client<'_> {
+    /// Sends a Titan upload: `url` (with its `;size=…` parameters) + CRLF + `body`, all in
+    /// one write as an eager client does, then reads the whole reply.
+    pub fn titan(&self, addr: SocketAddr, url: &str, body: &[u8]) -> Reply {
+        let mut bytes = format!("{url}\r\n").into_bytes();
+        bytes.extend_from_slice(body);
+        self.send_raw(addr, &bytes)
+    }
+}
+
+impl TestCert {
+    /// What the server learns from this certificate in the handshake.
+    pub fn client_cert(&self) -> gemwiki::identity::ClientCert {
+        let epoch = Asn1Time::from_unix(0).unwrap();
+        let unix = |t: &openssl::asn1::Asn1TimeRef| {
+            let diff = epoch.diff(t).unwrap();
+            i64::from(diff.days) * 86_400 + i64::from(diff.secs)
+        };
+        gemwiki::identity::ClientCert {
+            fingerprint: self.fingerprint(),
+            common_name: None,
+            not_before: unix(self.cert.not_before()),
+            not_after: unix(self.cert.not_after()),
+        }
+    }
+}
+
+/// Creates an active editor account `name` bound to `cert`, straight in the store (not
+/// through `/do/register`); returns the account id.
+pub fn register(server: &TestServer, cert: &TestCert, name: &str) -> i64 {
+    register_as(
+        server,
+        cert,
+        name,
+        gemwiki::store::Role::Editor,
+        gemwiki::store::AccountState::Active,
+    )
+}
+
+/// Like [`register`], with a chosen role and state.
+pub fn register_as(
+    server: &TestServer,
+    cert: &TestCert,
+    name: &str,
+    role: gemwiki::store::Role,
+    state: gemwiki::store::AccountState,
+) -> i64 {
+    let created = server
+        .store()
+        .create_account(name, role, state, &cert.client_cert(), 1_700_000_000)
+        .expect("create account");
+    match created {
+        gemwiki::store::CreateAccount::Created(account) => account.id,
+        other => panic!("could not register {name}: {other:?}"),
+    }
+}
