@@ -14,7 +14,7 @@ use crate::handlers::guard::{require, Need, Who};
 use crate::handlers::lists::base_url;
 use crate::handlers::page::gemtext;
 use crate::router::EditAction;
-use crate::store::{Author, DeleteOutcome, NewRevision, Page, Role};
+use crate::store::{Author, DeleteOutcome, NewRevision, Page, Revision, Role};
 use crate::wiki::{PageFormat, PageName};
 
 /// `/do/edit/<name>`: what the page is now and the ways to change it. Works for a page that
@@ -104,18 +104,28 @@ fn append(
         }));
     };
     let paragraph = paragraph.trim_matches('\n');
-    let (text, format) = match live {
-        // One blank line between the old text and the new paragraph, however the old ended.
-        Some(page) => (
-            format!(
-                "{}\n\n{paragraph}\n",
-                page.current.text.trim_end_matches('\n')
-            ),
-            page.current.format,
-        ),
-        None => (format!("{paragraph}\n"), PageFormat::Gemtext),
-    };
-    save(app, name, who, &text, format)
+    app.check_edit_rate(who.account.id)?;
+    // Built from the current text inside the store's write transaction, so two people
+    // appending at once both keep their paragraph.
+    let outcome = app.store().edit_page(
+        name,
+        Author::Account(who.account.id),
+        app.now(),
+        |current: Option<&Revision>| {
+            let (text, format) = match current {
+                // One blank line between the old text and the new paragraph.
+                Some(rev) => (
+                    format!("{}\n\n{paragraph}\n", rev.text.trim_end_matches('\n')),
+                    rev.format,
+                ),
+                None => (format!("{paragraph}\n"), PageFormat::Gemtext),
+            };
+            check_page_size(app, text.len() as u64)?;
+            Ok::<_, AppError>((text, format))
+        },
+    )?;
+    outcome?;
+    Ok(Response::redirect(format!("/page/{}", name.encoded())))
 }
 
 fn replace(

@@ -92,6 +92,38 @@ impl Store {
         self.write(|conn| append_revision(conn, rev.name, &entry))
     }
 
+    /// Saves a revision whose text `edit` computes from the page's current live revision
+    /// (`None` for a missing or deleted page), inside the write transaction: concurrent
+    /// edits of one page build on each other instead of overwriting each other. `edit` may
+    /// refuse with its own error, which is returned as the inner `Err` and saves nothing.
+    pub fn edit_page<E>(
+        &self,
+        name: &PageName,
+        author: Author,
+        now: i64,
+        edit: impl FnOnce(Option<&Revision>) -> std::result::Result<(String, PageFormat), E>,
+    ) -> Result<std::result::Result<SaveOutcome, E>> {
+        self.write(|conn| {
+            let current = match page_state(conn, name)? {
+                Some(state) if !state.deleted => load_revision(conn, name, state.current)?,
+                _ => None,
+            };
+            let (text, format) = match edit(current.as_ref()) {
+                Ok(edited) => edited,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let entry = Entry {
+                text: &text,
+                mime: format.mime(),
+                deleted: false,
+                author,
+                comment: None,
+                now,
+            };
+            append_revision(conn, name, &entry).map(Ok)
+        })
+    }
+
     /// Records a deletion as a new revision with empty text; the page leaves the index and
     /// search but keeps its history.
     pub fn delete_page(&self, name: &PageName, author: Author, now: i64) -> Result<DeleteOutcome> {
@@ -407,6 +439,59 @@ mod tests {
 
     fn memory() -> Store {
         Store::open_in_memory().unwrap()
+    }
+
+    #[test]
+    fn edit_page_builds_on_the_current_text_and_can_refuse() {
+        let store = memory();
+        let page = name("Log");
+        let append = |current: Option<&Revision>| -> std::result::Result<_, ()> {
+            let old = current.map_or("", |r| r.text.as_str());
+            Ok((format!("{old}line\n"), PageFormat::Gemtext))
+        };
+        let first = store.edit_page(&page, Author::System, 1, append).unwrap();
+        assert_eq!(first, Ok(SaveOutcome::Created(1)));
+        let second = store.edit_page(&page, Author::System, 2, append).unwrap();
+        assert_eq!(second, Ok(SaveOutcome::Created(2)));
+        assert_eq!(
+            store.page(&page).unwrap().unwrap().current.text,
+            "line\nline\n"
+        );
+        let refused = store
+            .edit_page(&page, Author::System, 3, |_| {
+                Err::<(String, PageFormat), _>("no")
+            })
+            .unwrap();
+        assert_eq!(refused, Err("no"));
+        assert_eq!(store.page(&page).unwrap().unwrap().revisions, 2);
+    }
+
+    #[test]
+    fn concurrent_edit_page_calls_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let page = name("Shared");
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let (store, page) = (store.clone(), page.clone());
+                std::thread::spawn(move || {
+                    for i in 0..10 {
+                        store
+                            .edit_page(&page, Author::System, 1, |current: Option<&Revision>| {
+                                let old = current.map_or("", |r| r.text.as_str());
+                                Ok::<_, ()>((format!("{old}{t}-{i}\n"), PageFormat::Gemtext))
+                            })
+                            .unwrap()
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let text = store.page(&page).unwrap().unwrap().current.text;
+        assert_eq!(text.lines().count(), 40, "every appended line survives");
     }
 
     #[test]
