@@ -238,9 +238,9 @@ fn add_cert(store: &Store, name: &str, fingerprint: &str, out: &mut dyn Write) -
             writeln!(out, "added {} to {}", fingerprint.short(), account.name)?;
         }
         None => {
-            crate::wiki::user_name::check(name)
+            let name = crate::wiki::user_name::normalise(name)
                 .map_err(|err| CommandError::Usage(format!("{name:?}: {err}")))?;
-            match store.create_account(name, Role::Editor, AccountState::Active, &cert, now())? {
+            match store.create_account(&name, Role::Editor, AccountState::Active, &cert, now())? {
                 CreateAccount::Created(a) => {
                     writeln!(out, "created {} with {}", a.name, fingerprint.short())?
                 }

@@ -5,7 +5,6 @@
 use minijinja::context;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::app::App;
 use crate::config::Registration;
@@ -59,13 +58,15 @@ pub fn register(app: &App, request: &Request) -> Result<Response, AppError> {
     let Some(name) = typed(request) else {
         return Ok(Response::input(name_prompt(app, cert)?));
     };
-    let name: String = name.nfc().collect();
-    if let Err(err) = user_name::check(&name) {
-        return Ok(Response::input(format!(
-            "{}; choose another user name",
-            sentence(&err.to_string())
-        )));
-    }
+    let name = match user_name::normalise(name) {
+        Ok(name) => name,
+        Err(err) => {
+            return Ok(Response::input(format!(
+                "{}; choose another user name",
+                sentence(&err.to_string())
+            )))
+        }
+    };
     let pick = |first| {
         if first {
             (Role::Admin, AccountState::Active)
@@ -85,11 +86,11 @@ pub fn register(app: &App, request: &Request) -> Result<Response, AppError> {
 
 /// The first prompt, suggesting the certificate's common name when it could be taken.
 fn name_prompt(app: &App, cert: &ClientCert) -> Result<String, AppError> {
-    let candidate: Option<String> = cert
+    let candidate = cert
         .common_name
         .as_deref()
-        .map(|cn| cn.trim().nfc().collect());
-    if let Some(cn) = candidate.filter(|cn| user_name::check(cn).is_ok()) {
+        .and_then(|cn| user_name::normalise(cn).ok());
+    if let Some(cn) = candidate {
         if app.store().account_by_name(&cn)?.is_none() {
             return Ok(format!("Choose a user name (suggestion: {cn})"));
         }

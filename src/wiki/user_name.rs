@@ -1,6 +1,8 @@
 //! User-name rules (SPEC §2): 1–32 letters, digits, `-`, `_` or `.`, compared
 //! case-insensitively, and a few names reserved for the wiki itself.
 
+use unicode_normalization::UnicodeNormalization;
+
 /// Names no person may take: they label system and anonymous edits or sound official.
 const RESERVED: &[&str] = &[
     "admin",
@@ -24,7 +26,18 @@ pub enum UserNameError {
     Reserved,
 }
 
-/// Checks a proposed user name (already trimmed).
+/// The stored form of a proposed user name: trimmed and NFC-normalised, then checked, so
+/// the web form and the CLI agree on what a name is.
+///
+/// # Errors
+/// The first rule the name breaks.
+pub fn normalise(input: &str) -> Result<String, UserNameError> {
+    let name: String = input.trim().nfc().collect();
+    check(&name)?;
+    Ok(name)
+}
+
+/// Checks a user name that is already trimmed and normalised.
 ///
 /// # Errors
 /// The first rule the name breaks.
@@ -55,6 +68,12 @@ mod tests {
         for name in ["alice", "Bob_2", "c.d-e", "Zoë", "ä"] {
             assert_eq!(check(name), Ok(()), "{name}");
         }
+    }
+
+    #[test]
+    fn normalise_trims_and_composes() {
+        assert_eq!(normalise("  Zoe\u{308} ").as_deref(), Ok("Zoë"));
+        assert_eq!(normalise(" "), Err(UserNameError::Length));
     }
 
     #[test]
