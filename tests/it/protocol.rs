@@ -341,3 +341,20 @@ fn connections_past_the_cap_wait_instead_of_failing() {
     server.get("/").assert_status(20);
     drop(idle);
 }
+
+#[test]
+fn shutdown_stops_accepting_but_finishes_open_connections() {
+    let server = TestServer::start();
+    let open = Client::new().open(server.addr);
+    server.begin_shutdown();
+    // The listener closes promptly...
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while TcpStream::connect(server.addr).is_ok() {
+        assert!(Instant::now() < deadline, "still accepting after shutdown");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // ...while the connection that was already open still gets its answer.
+    let reply = open.finish(format!("{}\r\n", server.url("/")).as_bytes());
+    reply.assert_status(20);
+    assert!(reply.clean_close);
+}

@@ -113,6 +113,13 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Starts a graceful shutdown (as SIGTERM does) without waiting for it.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.cancel();
+    }
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.shutdown.cancel();
@@ -228,6 +235,20 @@ impl<'a> Client<'a> {
         bytes: &[u8],
         session: Option<&SslSession>,
     ) -> Reply {
+        self.handshake(connector, addr, session).finish(bytes)
+    }
+
+    /// A connection with the TLS handshake done and nothing sent yet.
+    pub fn open(&self, addr: SocketAddr) -> OpenConnection {
+        self.handshake(&self.connector(), addr, None)
+    }
+
+    fn handshake(
+        &self,
+        connector: &SslConnector,
+        addr: SocketAddr,
+        session: Option<&SslSession>,
+    ) -> OpenConnection {
         let mut config = connector.configure().expect("configure");
         config.set_verify_hostname(false);
         config.set_use_server_name_indication(!self.no_sni);
@@ -238,7 +259,20 @@ impl<'a> Client<'a> {
         let tcp = TcpStream::connect(addr).expect("connect");
         tcp.set_read_timeout(Some(Duration::from_secs(20)))
             .expect("timeout");
-        let mut stream = config.connect("localhost", tcp).expect("TLS handshake");
+        let stream = config.connect("localhost", tcp).expect("TLS handshake");
+        OpenConnection { stream }
+    }
+}
+
+/// A client connection after its handshake, before its request.
+pub struct OpenConnection {
+    stream: openssl::ssl::SslStream<TcpStream>,
+}
+
+impl OpenConnection {
+    /// Sends `bytes` and reads the whole reply.
+    pub fn finish(mut self, bytes: &[u8]) -> Reply {
+        let stream = &mut self.stream;
         stream.write_all(bytes).expect("write request");
         let mut received = Vec::new();
         let mut buf = [0u8; 16 * 1024];
