@@ -31,21 +31,17 @@
 use std::collections::{HashMap, HashSet};
 use std::mem;
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-/// Page names keep RFC 3986 unreserved characters and encode everything else.
-const PAGE_NAME: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+mod inline;
+mod table;
+
+use inline::{resolve_url, strip_tags};
+use table::Table;
+pub use table::MAX_PAD;
+
 const IMAGE_MARKER: &str = "🖼";
 const RULE: &str = "--------------------";
-/// Widest a table column is padded to, in chars: pulldown-cmark fills short rows with empty
-/// cells, so unbounded padding could make the output quadratic in the input.
-pub const MAX_PAD: usize = 40;
-
 /// Converts Markdown to gemtext: LF endings, no trailing spaces, one final `\n` (an empty
 /// string when there is nothing to show).
 #[must_use]
@@ -197,11 +193,6 @@ struct OpenLink {
     url: Option<String>,
     image: bool,
     start: usize,
-}
-
-struct Table {
-    aligns: Vec<Alignment>,
-    rows: Vec<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -497,105 +488,6 @@ fn push_footnote(out: &mut String, n: usize, body: &str) {
         let gap = if first.is_empty() { "" } else { " " };
         out.extend([&marker, gap, first, "\n", rest]);
     }
-}
-
-impl Table {
-    /// Renders the rows as `| a | b |` lines, with a rule under the header row.
-    fn render(&self) -> String {
-        let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let mut widths = vec![3; columns];
-        for row in &self.rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count().min(MAX_PAD));
-            }
-        }
-        let rule: String = widths.iter().map(|w| "-".repeat(w + 2) + "|").collect();
-        let mut out = String::new();
-        for (i, row) in self.rows.iter().enumerate() {
-            out.push('|');
-            for (column, width) in widths.iter().enumerate() {
-                let cell = row.get(column).map_or("", String::as_str);
-                let pad = width.saturating_sub(cell.chars().count());
-                let left = match self.aligns.get(column) {
-                    Some(Alignment::Right) => pad,
-                    Some(Alignment::Center) => pad / 2,
-                    _ => 0,
-                };
-                let (left, right) = (" ".repeat(left + 1), " ".repeat(pad - left));
-                out.extend([&left, cell, &right, " |"]);
-            }
-            out.push('\n');
-            if i == 0 {
-                out.extend(["|", &rule, "\n"]);
-            }
-        }
-        out
-    }
-}
-
-/// The URL for a link line, or `None` for a link that is dropped.
-fn resolve_url(kind: LinkType, dest: &str) -> Option<String> {
-    let dest = dest.trim();
-    if kind == LinkType::Email && !dest.starts_with("mailto:") {
-        return Some(format!("mailto:{dest}"));
-    }
-    if has_scheme(dest) || dest.starts_with('/') {
-        return Some(dest.replace(|c: char| c.is_ascii_whitespace(), "%20"));
-    }
-    let mut path = dest.split_once('#').map_or(dest, |(path, _)| path);
-    while let Some(rest) = path.strip_prefix("./") {
-        path = rest;
-    }
-    let name = percent_decode_str(path).decode_utf8_lossy();
-    let url = format!("/page/{}", utf8_percent_encode(&name, PAGE_NAME));
-    (!name.is_empty()).then_some(url)
-}
-
-/// True if `url` starts with an RFC 3986 scheme and a colon.
-fn has_scheme(url: &str) -> bool {
-    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
-    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-}
-
-/// Drops HTML tags and comments, keeping the text between them; `<br>` becomes `\n`.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    // Once a search for a closer fails, every later one would too: not searching again keeps
-    // input like `<a<a<a…` linear.
-    let (mut gt_left, mut comment_end_left) = (true, true);
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let tail = &rest[lt..];
-        let tag_like =
-            tail[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c));
-        let end = if tail.starts_with("<!--") && comment_end_left {
-            let end = tail.find("-->").map(|i| i + 3);
-            comment_end_left = end.is_some();
-            end
-        } else if tag_like && gt_left {
-            let end = tail.find('>').map(|i| i + 1);
-            gt_left = end.is_some();
-            end
-        } else {
-            None
-        };
-        let Some(end) = end else {
-            out.push('<');
-            rest = &tail[1..];
-            continue;
-        };
-        let name = tail[1..end].trim_end_matches(['>', '/', ' ']);
-        if name.eq_ignore_ascii_case("br") {
-            out.push('\n');
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
