@@ -39,7 +39,10 @@ pub fn show(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, Ap
         }
         // Old revisions stay readable after a deletion: the history links to them.
         Some(n) => {
-            let page = app.store().page(name)?.ok_or_else(|| no_revision(name, n))?;
+            let page = app
+                .store()
+                .page(name)?
+                .ok_or_else(|| no_revision(name, n))?;
             let revision = app
                 .store()
                 .revision(name, n)?
