@@ -3,6 +3,8 @@
 
 /// Register, account page, link/claim/revoke, trust policies, admin page (SPEC §2).
 mod accounts;
+/// The admin command line against a running server's store (SPEC §6).
+mod cli;
 /// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).
 mod editing;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.

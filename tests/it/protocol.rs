@@ -358,3 +358,16 @@ fn shutdown_stops_accepting_but_finishes_open_connections() {
     reply.assert_status(20);
     assert!(reply.clean_close);
 }
+
+#[test]
+fn requests_past_the_per_address_limit_get_44_with_the_wait() {
+    let server = TestServer::start_with(|c| c.limits.requests_per_minute = 3);
+    for _ in 0..3 {
+        server.get("/").assert_status(20);
+    }
+    let slowed = server.get("/");
+    slowed.assert_status(44);
+    let wait: u64 = slowed.meta.parse().expect("44 META is the wait in seconds");
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(slowed.clean_close);
+}
