@@ -13,6 +13,12 @@ const MAX_SEARCH_WORDS: usize = 16;
 /// Tokens around the best match in a search snippet.
 const SNIPPET_TOKENS: u32 = 12;
 
+/// Matches ranked per query. Ranking (bm25) costs a few microseconds per matching page, so
+/// a word found on most of 100,000 pages would take a quarter of a second to rank in full;
+/// past this many matches, the best of the first `RANKED_CANDIDATES` (in page-creation
+/// order) are shown. Searches matching fewer pages are ranked exactly.
+const RANKED_CANDIDATES: u32 = 2_000;
+
 impl Store {
     /// Live pages containing every word of `words` in their name or text, those with every
     /// word in the name first, then by relevance. Any input is safe: it is read as plain
@@ -23,24 +29,47 @@ impl Store {
         };
         let in_name = format!("name : ({query})");
         self.read(|conn| {
+            let titles = ranked(conn, &in_name, limit)?;
+            let mut hits: Vec<(i64, bool)> = titles.iter().map(|id| (*id, true)).collect();
+            for id in ranked(conn, &query, limit)? {
+                if hits.len() >= limit as usize {
+                    break;
+                }
+                if !titles.contains(&id) {
+                    hits.push((id, false));
+                }
+            }
+            // Snippets only for the pages shown: each is a lookup of one row.
             let mut stmt = conn.prepare_cached(
-                "SELECT name, snippet(pages_fts, 1, '', '', '…', ?3), \
-                 rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?2) AS in_name \
-                 FROM pages_fts WHERE pages_fts MATCH ?1 \
-                 ORDER BY in_name DESC, bm25(pages_fts), name LIMIT ?4",
+                "SELECT name, snippet(pages_fts, 1, '', '', '…', ?2) FROM pages_fts \
+                 WHERE pages_fts MATCH ?1 AND rowid = ?3",
             )?;
-            let params = params![query, in_name, SNIPPET_TOKENS, limit];
-            let rows = stmt.query_map(params, |row| {
-                let snippet: String = row.get(1)?;
-                Ok(SearchHit {
-                    name: page_name(row, 0)?,
-                    snippet: snippet.split_whitespace().collect::<Vec<_>>().join(" "),
-                    title_match: row.get(2)?,
+            hits.into_iter()
+                .map(|(id, title_match)| {
+                    let hit = stmt.query_row(params![query, SNIPPET_TOKENS, id], |row| {
+                        let snippet: String = row.get(1)?;
+                        Ok(SearchHit {
+                            name: page_name(row, 0)?,
+                            snippet: snippet.split_whitespace().collect::<Vec<_>>().join(" "),
+                            title_match,
+                        })
+                    })?;
+                    Ok(hit)
                 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                .collect()
         })
     }
+}
+
+/// Row ids of the best `limit` matches of an FTS5 `query`, ranked among at most
+/// [`RANKED_CANDIDATES`] matches.
+fn ranked(conn: &rusqlite::Connection, query: &str, limit: u32) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM (SELECT rowid AS id, rank AS score FROM pages_fts \
+         WHERE pages_fts MATCH ?1 LIMIT ?2) ORDER BY score, id LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![query, RANKED_CANDIDATES, limit], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Turns free text into an FTS5 query matching pages that contain every word. Each word
