@@ -95,6 +95,18 @@ fn tls_1_2_and_1_3_both_work() {
 }
 
 #[test]
+fn classic_and_post_quantum_key_exchanges_are_both_accepted() {
+    let server = TestServer::start();
+    for groups in ["X25519", "P-256", "X25519MLKEM768", "X25519MLKEM768:X25519"] {
+        let reply = Client::new()
+            .groups(groups)
+            .send(server.addr, &server.url("/"));
+        reply.assert_status(20);
+        assert_eq!(reply.tls_version, "TLSv1.3", "{groups}");
+    }
+}
+
+#[test]
 fn tls_1_1_is_refused() {
     let server = TestServer::start();
     let mut builder =

@@ -167,6 +167,7 @@ pub struct Client<'a> {
     cert: Option<&'a TestCert>,
     no_sni: bool,
     version: Option<SslVersion>,
+    groups: Option<&'a str>,
 }
 
 impl<'a> Client<'a> {
@@ -181,6 +182,12 @@ impl<'a> Client<'a> {
 
     pub fn no_sni(mut self) -> Self {
         self.no_sni = true;
+        self
+    }
+
+    /// Key-exchange groups to offer, in OpenSSL syntax.
+    pub fn groups(mut self, groups: &'a str) -> Self {
+        self.groups = Some(groups);
         self
     }
 
@@ -217,6 +224,9 @@ impl<'a> Client<'a> {
         builder.set_verify(SslVerifyMode::NONE);
         // Keep TLS 1.3 tickets so `Reply::session` can be resumed.
         builder.set_session_cache_mode(SslSessionCacheMode::CLIENT);
+        if let Some(groups) = self.groups {
+            builder.set_groups_list(groups).expect("groups");
+        }
         if let Some(version) = self.version {
             builder.set_min_proto_version(Some(version)).expect("min");
             builder.set_max_proto_version(Some(version)).expect("max");
