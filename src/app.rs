@@ -17,6 +17,7 @@ use crate::error::AppError;
 use crate::gemini::{Authority, Request, Response, Scheme};
 use crate::handlers;
 use crate::identity::ClientCert;
+use crate::router::Route;
 use crate::store::Store;
 use crate::templates::{TemplateError, Templates};
 
@@ -147,10 +148,16 @@ impl App {
         }
     }
 
-    /// Runs the handler for `request` on the blocking pool (handlers may touch SQLite).
+    /// Answers `request`. Quick reads (see [`Route::is_quick_read`]) run right here on the
+    /// runtime thread; everything that writes, waits for `fsync` or may scan many rows runs
+    /// on the blocking pool, so the reactor never stalls behind the disk.
     pub async fn respond(self: &Arc<Self>, request: Request) -> Response {
+        let route = Route::from_request(&request);
+        if route.as_ref().map_or(true, Route::is_quick_read) {
+            return handlers::answer(route, &request, self);
+        }
         let app = Arc::clone(self);
-        tokio::task::spawn_blocking(move || handlers::dispatch(&request, &app))
+        tokio::task::spawn_blocking(move || handlers::answer(route, &request, &app))
             .await
             .unwrap_or_else(|err| AppError::Internal(err.to_string()).to_response())
     }

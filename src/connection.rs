@@ -35,13 +35,13 @@ enum LineRead {
 /// Serves one accepted TCP connection; never panics on client behaviour.
 pub async fn serve(
     tcp: TcpStream,
+    client: IpAddr,
     acceptor: Arc<SslAcceptor>,
     app: Arc<App>,
     authority: Arc<Authority>,
     timeouts: Timeouts,
 ) {
     let started = Instant::now();
-    let peer = tcp.peer_addr().map(|a| a.ip()).ok();
     let Ok(ssl) = Ssl::new(acceptor.context()) else {
         return;
     };
@@ -77,7 +77,6 @@ pub async fn serve(
             return;
         }
     };
-    let client = peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
     let (path, response) = match app.admit(line, cert, client, &authority).await {
         Admission::Respond { path, response } => (path, response),
         Admission::Reject {

@@ -103,7 +103,7 @@ async fn accept_loop(
             () = shutdown.cancelled() => return,
             accepted = listener.accept() => accepted,
         };
-        let (tcp, _addr) = match accepted {
+        let (tcp, addr) = match accepted {
             Ok(pair) => {
                 backoff = Duration::from_millis(5);
                 pair
@@ -118,6 +118,7 @@ async fn accept_loop(
         };
         let connection = connection::serve(
             tcp,
+            addr.ip(),
             Arc::clone(&acceptor),
             Arc::clone(&app),
             Arc::clone(&authority),

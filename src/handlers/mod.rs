@@ -17,14 +17,15 @@ use time::OffsetDateTime;
 use crate::app::App;
 use crate::error::AppError;
 use crate::gemini::{Request, Response};
-use crate::router::Route;
+use crate::router::{Route, RouteError};
 
 /// Items per page of a paged list (index, changes, history).
 pub const PAGE_SIZE: u32 = 50;
 
-/// Answers a request; errors become responses here via [`AppError::to_response`].
-pub fn dispatch(request: &Request, app: &App) -> Response {
-    Route::from_request(request)
+/// Answers a routed request (the app routes first, to choose the thread); errors become
+/// responses here via [`AppError::to_response`].
+pub fn answer(route: Result<Route, RouteError>, request: &Request, app: &App) -> Response {
+    route
         .map_err(AppError::from)
         .and_then(|route| handle(route, request, app))
         .unwrap_or_else(|err| err.to_response())
