@@ -10,13 +10,16 @@ const PAGE_NAME: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-/// The URL for a link line, or `None` for a link that is dropped.
+
+/// The URL for a link line, or `None` for a link that is dropped. A `[[wiki link]]` always
+/// names a page, even one whose name looks like a URL scheme (`[[Talk:Gardening]]`).
 pub(super) fn resolve_url(kind: LinkType, dest: &str) -> Option<String> {
     let dest = dest.trim();
     if kind == LinkType::Email && !dest.starts_with("mailto:") {
         return Some(format!("mailto:{dest}"));
     }
-    if has_scheme(dest) || dest.starts_with('/') {
+    let wiki_link = matches!(kind, LinkType::WikiLink { .. });
+    if !wiki_link && (has_scheme(dest) || dest.starts_with('/')) {
         return Some(dest.replace(|c: char| c.is_ascii_whitespace(), "%20"));
     }
     let mut path = dest.split_once('#').map_or(dest, |(path, _)| path);

@@ -12,8 +12,9 @@
 //! - **Link targets** with a scheme or starting with `/` are kept (spaces become `%20`). Any
 //!   other target names a wiki page: its `#fragment` and leading `./` go, the rest is
 //!   percent-decoded, then encoded (all but unreserved characters) under `/page/`, so
-//!   `<Other Page>` and `Other%20Page` agree. Fragment-only links are dropped (text kept);
-//!   email autolinks get `mailto:`.
+//!   `<Other Page>` and `Other%20Page` agree. `[[Other Page]]` and `[[Other Page|text]]`
+//!   wiki links always name a page. Fragment-only links are dropped (text kept); email
+//!   autolinks get `mailto:`.
 //! - **Images** are links (same target rules) shown as `=> URL 🖼 alt`.
 //! - **Footnotes**: references become `[n]`, numbered in reading order; the definitions end
 //!   the page, after a blank line, as `[n] text` lines under no heading, with no blank line
@@ -51,7 +52,8 @@ pub fn to_gemtext(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TASKLISTS;
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_WIKILINKS;
     let mut writer = Writer::default();
     for event in Parser::new_ext(&markdown, options) {
         writer.event(event);
@@ -597,6 +599,14 @@ mod tests {
     fn links_inside_a_block_quote_follow_the_whole_quote() {
         let out = gmi("> one [a](/a)\n>\n> two [b](/b)");
         assert_eq!(out, "> one a\n> two b\n=> /a a\n=> /b b\n");
+    }
+
+    #[test]
+    fn wiki_links_name_pages_with_or_without_shown_text() {
+        assert_eq!(
+            gmi("See [[Other Page]] and [[Talk:Soil|the talk]].\n"),
+            "See Other Page and the talk.\n=> /page/Other%20Page Other Page\n=> /page/Talk%3ASoil the talk\n"
+        );
     }
 
     #[test]
