@@ -6,7 +6,7 @@ use gemwiki::store::{AccountState, Author, NewRevision, Role};
 use gemwiki::wiki::{PageFormat, PageName};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
-use crate::support::{register, register_as, Reply, TestCert, TestServer};
+use crate::support::{pending_and_suspended, register, register_as, Reply, TestCert, TestServer};
 
 /// `text` percent-encoded for a query, as a client sends typed input.
 fn enc(text: &str) -> String {
@@ -48,22 +48,7 @@ fn seed_page(server: &TestServer, page: &str, text: &str, format: PageFormat) {
 #[test]
 fn every_edit_route_follows_the_identity_decision_order() {
     let server = TestServer::start();
-    let pending = TestCert::ec("pending");
-    let suspended = TestCert::ec("suspended");
-    register_as(
-        &server,
-        &pending,
-        "pending",
-        Role::Editor,
-        AccountState::Pending,
-    );
-    register_as(
-        &server,
-        &suspended,
-        "suspended",
-        Role::Editor,
-        AccountState::Suspended,
-    );
+    let (pending, suspended) = pending_and_suspended(&server);
     for path in [
         "/do/edit/Welcome",
         "/do/edit/Welcome/append",

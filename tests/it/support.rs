@@ -478,3 +478,25 @@ pub fn register_as(
         other => panic!("could not register {name}: {other:?}"),
     }
 }
+
+/// Two editors' certificates whose accounts cannot edit: one pending, one suspended.
+pub fn pending_and_suspended(server: &TestServer) -> (TestCert, TestCert) {
+    use gemwiki::store::{AccountState, Role};
+    let pending = TestCert::ec("pending");
+    let suspended = TestCert::ec("suspended");
+    register_as(
+        server,
+        &pending,
+        "pending",
+        Role::Editor,
+        AccountState::Pending,
+    );
+    register_as(
+        server,
+        &suspended,
+        "suspended",
+        Role::Editor,
+        AccountState::Suspended,
+    );
+    (pending, suspended)
+}

@@ -5,7 +5,9 @@
 use gemwiki::store::{AccountState, Author, NewRevision, Role};
 use gemwiki::wiki::{PageFormat, PageName};
 
-use crate::support::{register, register_as, Client, Reply, TestCert, TestServer};
+use crate::support::{
+    pending_and_suspended, register, register_as, Client, Reply, TestCert, TestServer,
+};
 
 fn name(text: &str) -> PageName {
     PageName::new(text).unwrap()
@@ -48,22 +50,7 @@ fn page_url(server: &TestServer, kind: &str, page: &str) -> String {
 #[test]
 fn uploads_follow_the_identity_decision_order() {
     let server = TestServer::start();
-    let pending = TestCert::ec("pending");
-    let suspended = TestCert::ec("suspended");
-    register_as(
-        &server,
-        &pending,
-        "pending",
-        Role::Editor,
-        AccountState::Pending,
-    );
-    register_as(
-        &server,
-        &suspended,
-        "suspended",
-        Role::Editor,
-        AccountState::Suspended,
-    );
+    let (pending, suspended) = pending_and_suspended(&server);
     let target = "/raw/Welcome;size=3";
     upload(&server, None, target, b"abc").assert_status(60);
     let expired = upload(&server, Some(&TestCert::expired("old")), target, b"abc");
