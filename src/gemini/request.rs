@@ -441,6 +441,52 @@ mod tests {
             .unwrap_or_else(|e| panic!("{:?} refused: {e}", String::from_utf8_lossy(line)))
     }
 
+    /// A deterministic xorshift stream, so a failure names a reproducible seed.
+    fn noise(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed.max(1);
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    #[test]
+    fn random_and_mutated_lines_never_panic_and_accepted_ones_are_sane() {
+        const ALPHABET: &[u8] =
+            b"gemini:titan//localhost:1965/%2E.;=?#@[]:+ \x00\xff\xc3\xa9aZ09%%";
+        let seeds = [
+            b"gemini://localhost/page/A%20B?x+y".as_slice(),
+            b"titan://localhost/raw/P;size=3;mime=text/plain",
+        ];
+        let mut next = noise(0x5eed);
+        for round in 0..20_000u32 {
+            let base = seeds[round as usize % seeds.len()];
+            let mut line = base.to_vec();
+            for _ in 0..(next() % 6) {
+                let pos = (next() as usize) % (line.len() + 1);
+                let byte = ALPHABET[(next() as usize) % ALPHABET.len()];
+                match next() % 3 {
+                    0 => line.insert(pos, byte),
+                    1 if pos < line.len() => line[pos] = byte,
+                    _ if pos < line.len() => {
+                        line.remove(pos);
+                    }
+                    _ => {}
+                }
+            }
+            if let Ok(request) = Request::parse(&line, &ours()) {
+                assert!(
+                    request.segments.iter().all(|s| s != "." && s != ".."),
+                    "{line:?}"
+                );
+                assert!(!request.host.is_empty(), "{line:?}");
+                assert_eq!(request.port, 1965, "{line:?}");
+            }
+        }
+    }
+
     fn err(line: &[u8]) -> RequestError {
         match Request::parse(line, &ours()) {
             Ok(r) => panic!("{:?} accepted as {r:?}", String::from_utf8_lossy(line)),

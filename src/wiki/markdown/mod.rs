@@ -740,6 +740,61 @@ mod tests {
     }
 
     #[test]
+    fn random_markdown_never_panics_and_stays_well_formed() {
+        const PIECES: &[&str] = &[
+            "# ",
+            "#### ",
+            "* ",
+            "- ",
+            "1. ",
+            "> ",
+            "```",
+            "`",
+            "[",
+            "]",
+            "(",
+            ")",
+            "[^1]",
+            "[^1]: ",
+            "**",
+            "_",
+            "~~",
+            "|",
+            "|---|",
+            "<br>",
+            "<div>",
+            "<!--",
+            "-->",
+            "\n",
+            "\n\n",
+            "  ",
+            "=>",
+            "text",
+            "é",
+            "https://x.example/",
+            "[[Page]]",
+            "![i](p.png)",
+            "\r",
+            "- [x] ",
+        ];
+        let mut state: u64 = 0x6d61726b;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3_000 {
+            let len = next() % 40;
+            let md: String = (0..len)
+                .map(|_| PIECES[(next() as usize) % PIECES.len()])
+                .collect();
+            let out = gmi(&md);
+            assert!(!out.contains('\r'), "{md:?}");
+        }
+    }
+
+    #[test]
     fn unclosed_constructs_do_not_panic() {
         for md in [
             "```rust\ncode",
