@@ -102,6 +102,15 @@ impl TestServer {
         self.app.store()
     }
 
+    /// How many revisions page `name` has (0 if it does not exist).
+    pub fn revisions(&self, name: &str) -> u32 {
+        let name = gemwiki::wiki::PageName::new(name).expect("valid page name");
+        self.store()
+            .page(&name)
+            .expect("store read")
+            .map_or(0, |page| page.revisions)
+    }
+
     /// GET `path` without a client certificate.
     pub fn get(&self, path: &str) -> Reply {
         Client::new().send(self.addr, &self.url(path))

@@ -13,14 +13,6 @@ fn name(text: &str) -> PageName {
     PageName::new(text).unwrap()
 }
 
-fn revisions(server: &TestServer, page: &str) -> u32 {
-    server
-        .store()
-        .page(&name(page))
-        .unwrap()
-        .map_or(0, |page| page.revisions)
-}
-
 /// Uploads `body` to `path` + `params` (which should carry `;size=…`) presenting `cert`.
 fn upload(server: &TestServer, cert: Option<&TestCert>, target: &str, body: &[u8]) -> Reply {
     let client = match cert {
@@ -65,7 +57,7 @@ fn uploads_follow_the_identity_decision_order() {
     let barred = upload(&server, Some(&suspended), target, b"abc");
     barred.assert_status(61);
     assert!(barred.meta.contains("suspended"), "{}", barred.meta);
-    assert_eq!(revisions(&server, "Welcome"), 1);
+    assert_eq!(server.revisions("Welcome"), 1);
 }
 
 #[test]
@@ -93,7 +85,7 @@ fn parameters_come_in_any_order_on_every_upload_path() {
         reply.assert_status(30);
         assert_eq!(reply.meta, page_url(&server, "page", "Order"));
     }
-    assert_eq!(revisions(&server, "Order"), 3);
+    assert_eq!(server.revisions("Order"), 3);
     let history = server.get("/history/Order").text();
     assert_eq!(history.matches("by ada").count(), 3, "{history}");
 }
@@ -127,7 +119,7 @@ fn an_oversized_upload_is_refused_yet_the_client_reads_the_59() {
     reply.assert_status(59);
     assert!(reply.meta.contains("102400 bytes"), "{}", reply.meta);
     assert!(reply.clean_close);
-    assert_eq!(revisions(&server, "Big"), 0);
+    assert_eq!(server.revisions("Big"), 0);
 }
 
 #[test]
@@ -197,7 +189,7 @@ fn text_that_is_not_utf8_is_59() {
     let reply = upload(&server, Some(&cert), "/raw/Bytes;size=4", b"ab\xffc");
     reply.assert_status(59);
     assert!(reply.meta.contains("UTF-8"), "{}", reply.meta);
-    assert_eq!(revisions(&server, "Bytes"), 0);
+    assert_eq!(server.revisions("Bytes"), 0);
 }
 
 #[test]
@@ -212,7 +204,7 @@ fn a_body_longer_than_its_size_is_59() {
     let (server, cert) = with_editor();
     let reply = upload(&server, Some(&cert), "/raw/Over;size=3", b"abcdef");
     reply.assert_status(59);
-    assert_eq!(revisions(&server, "Over"), 0);
+    assert_eq!(server.revisions("Over"), 0);
 }
 
 #[test]
@@ -222,7 +214,7 @@ fn identical_content_redirects_without_a_new_revision() {
     let again = put(&server, &cert, "Same", "# Same\r\n");
     again.assert_status(30);
     assert_eq!(again.meta, page_url(&server, "page", "Same"));
-    assert_eq!(revisions(&server, "Same"), 1);
+    assert_eq!(server.revisions("Same"), 1);
 }
 
 #[test]
@@ -246,7 +238,7 @@ fn an_empty_text_upload_deletes_the_page() {
         b"",
     )
     .assert_status(30);
-    assert_eq!(revisions(&server, "Gone"), 2);
+    assert_eq!(server.revisions("Gone"), 2);
     upload(&server, Some(&cert), "/raw/Never;size=0", b"").assert_status(51);
 }
 
@@ -261,7 +253,7 @@ fn an_empty_binary_upload_is_59_nothing_to_upload() {
     let reply = upload(&server, Some(&cert), target, b"");
     reply.assert_status(59);
     assert!(reply.meta.contains("Nothing to upload"), "{}", reply.meta);
-    assert_eq!(revisions(&server, "Welcome"), 1);
+    assert_eq!(server.revisions("Welcome"), 1);
 }
 
 #[test]
@@ -308,7 +300,7 @@ fn a_wrong_token_is_59_but_never_blocks_a_registered_certificate() {
     upload(&server, Some(&cert), "/raw/Mine;size=3;token=guess", b"hi!").assert_status(30);
     let history = server.get("/history/Mine").text();
     assert_eq!(history.matches("by ada").count(), 2, "{history}");
-    assert_eq!(revisions(&server, "Welcome"), 1);
+    assert_eq!(server.revisions("Welcome"), 1);
 }
 
 #[test]
@@ -330,7 +322,7 @@ fn locked_pages_refuse_editors_and_tokens_but_not_admins() {
     assert!(refused.meta.contains("locked"), "{}", refused.meta);
     upload(&server, None, "/raw/Welcome;token=s3cret;size=1", b"x").assert_status(61);
     put(&server, &admin, "Welcome", "# Welcome\n\nCurated.\n").assert_status(30);
-    assert_eq!(revisions(&server, "Welcome"), 2);
+    assert_eq!(server.revisions("Welcome"), 2);
 }
 
 #[test]
@@ -340,14 +332,14 @@ fn uploads_count_against_the_edit_rate() {
     register(&server, &cert, "ada");
     put(&server, &cert, "Rate", "one").assert_status(30);
     put(&server, &cert, "Rate", "two").assert_status(44);
-    assert_eq!(revisions(&server, "Rate"), 1);
+    assert_eq!(server.revisions("Rate"), 1);
 }
 
 #[test]
 fn twenty_parallel_uploads_to_one_page_all_become_revisions() {
     let (server, cert) = with_editor();
     seed(&server);
-    let before = revisions(&server, "Busy");
+    let before = server.revisions("Busy");
     std::thread::scope(|scope| {
         let uploads: Vec<_> = (0..20)
             .map(|i| {
@@ -359,7 +351,7 @@ fn twenty_parallel_uploads_to_one_page_all_become_revisions() {
             handle.join().unwrap().assert_status(30);
         }
     });
-    assert_eq!(revisions(&server, "Busy"), before + 20);
+    assert_eq!(server.revisions("Busy"), before + 20);
     let history = server.store().history(&name("Busy"), 0, 100).unwrap();
     let numbers: Vec<u32> = history.iter().map(|r| r.number).collect();
     assert_eq!(numbers, (1..=before + 20).rev().collect::<Vec<_>>());
