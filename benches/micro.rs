@@ -8,8 +8,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use similar::TextDiff;
 
-use gemwiki::gemini::{Authority, Request};
-use gemwiki::wiki::{markdown, render, PageFormat, PageName};
+use gemwiki::gemini::{markdown, render_page, Authority, Request};
+use gemwiki::wiki::{PageFormat, PageName};
 
 fn authority() -> Authority {
     Authority {
@@ -98,7 +98,7 @@ fn markdown_to_gemtext(c: &mut Criterion) {
 
 fn wiki_render(c: &mut Criterion) {
     let name = PageName::new("Page-000123").unwrap();
-    let mut group = c.benchmark_group("wiki::render");
+    let mut group = c.benchmark_group("gemini::render_page");
     let cases = [
         ("gemtext-2KiB", gemtext_document(2048), PageFormat::Gemtext),
         (
@@ -115,7 +115,13 @@ fn wiki_render(c: &mut Criterion) {
     for (label, text, format) in &cases {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(label), text, |b, text| {
-            b.iter(|| render(&name, black_box(text), *format))
+            b.iter(|| {
+                render_page(
+                    name.as_str(),
+                    black_box(text),
+                    *format == PageFormat::Markdown,
+                )
+            })
         });
     }
     group.finish();

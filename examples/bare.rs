@@ -1,7 +1,7 @@
 //! The "bare" Gemini server: the handshake-cost baseline for gemwiki's benchmarks (issue 6).
 //!
 //! Same build, same OpenSSL, same acceptor (`gemwiki::tls::build_acceptor`), same listener
-//! (`gemwiki::server::bind`) and the same tokio runtime as `gemwiki serve`, but no app: it
+//! (`gemwiki::capsule::server::bind`) and the same tokio runtime as `gemwiki serve`, but no app: it
 //! reads the request line, writes a fixed ~2 KiB gemtext page and sends `close_notify`.
 //! gemwiki's page-GET throughput divided by this server's is the wiki's overhead over TLS.
 //!
@@ -63,9 +63,9 @@ fn main() {
     // The same runtime as `gemwiki serve` (`Runtime::new`: one worker per CPU).
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async move {
-        let listener = gemwiki::server::bind(args.listen).expect("bind");
+        let listener = gemwiki::capsule::server::bind(args.listen).expect("bind");
         eprintln!("bare: listening on {}", args.listen);
-        // Accept on a worker thread, as `gemwiki::server::run` does: a loop left in
+        // Accept on a worker thread, as `gemwiki::capsule::server::run` does: a loop left in
         // `block_on` would run on the main thread and pay a thread wake-up per connection.
         let accept = tokio::spawn(async move {
             loop {

@@ -8,9 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cli::{AccountCommand, PageCommand};
 use crate::identity::{ClientCert, Fingerprint};
-use crate::store::{
+use crate::store::{Store, StoreError};
+use crate::wiki::model::{
     Account, AccountState, Author, CreateAccount, NewRevision, RevokeOutcome, Role, SaveOutcome,
-    Store, StoreError,
 };
 use crate::wiki::{PageFormat, PageName};
 
@@ -79,11 +79,11 @@ pub fn page(store: &Store, command: PageCommand, out: &mut dyn Write) -> Result<
         PageCommand::Delete { name } => {
             let name = page_name(&name)?;
             match store.delete_page(&name, Author::System, now())? {
-                crate::store::DeleteOutcome::Deleted(rev) => {
+                crate::wiki::model::DeleteOutcome::Deleted(rev) => {
                     writeln!(out, "deleted {name} (revision {rev})")?;
                     Ok(())
                 }
-                crate::store::DeleteOutcome::NotFound => {
+                crate::wiki::model::DeleteOutcome::NotFound => {
                     Err(CommandError::Usage(format!("no live page named {name:?}")))
                 }
             }

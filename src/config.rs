@@ -13,7 +13,7 @@ use crate::cli::ServeArgs;
 /// Why the configuration could not be used; messages name the file, key or flag to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read config file {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -89,23 +89,39 @@ pub enum Registration {
     Closed,
 }
 
-/// Validated settings for a running wiki.
+/// Validated settings: the server's own, and those of the wiki it serves. They are kept
+/// apart so that one server can later serve several wikis (a host → wiki map).
 #[derive(Debug, Clone)]
 pub struct Config {
+    pub server: ServerConfig,
+    pub wiki: WikiConfig,
+}
+
+/// How the server runs, whatever wiki it serves: where it listens, how many connections it
+/// holds, its TLS files and its deadlines.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub data_dir: PathBuf,
+    pub listen: Vec<SocketAddr>,
+    pub max_connections: usize,
+    pub tls: TlsConfig,
+    pub timeouts: Timeouts,
+}
+
+/// One wiki's settings: its names, the hosts it answers to, who may register and its limits.
+#[derive(Debug, Clone)]
+pub struct WikiConfig {
+    /// Where the wiki's database and template overrides live.
     pub data_dir: PathBuf,
     pub title: String,
     pub main_page: String,
     pub lang: Option<String>,
-    /// Lowercase ASCII (punycode) host names this capsule answers to.
+    /// Lowercase ASCII (punycode) host names this wiki answers to.
     pub hostnames: Vec<String>,
-    pub listen: Vec<SocketAddr>,
-    pub max_connections: usize,
     pub limits: Limits,
     pub uploads: Uploads,
     pub registration: Registration,
     pub tokens: Vec<String>,
-    pub tls: TlsConfig,
-    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, Clone)]
@@ -253,25 +269,32 @@ impl Config {
             other => return Err(ConfigError::Registration(other.to_string())),
         };
         Ok(Self {
-            data_dir: data_dir.to_path_buf(),
-            title: raw.title.unwrap_or_else(|| "gemwiki".to_string()),
-            main_page: raw.main_page.unwrap_or_else(|| "Welcome".to_string()),
-            lang: raw.lang,
-            hostnames,
-            listen,
-            max_connections: positive(raw.max_connections, 1024, "max_connections")?,
-            limits,
-            uploads,
-            registration,
-            tokens: raw.access.tokens.unwrap_or_default(),
-            tls: TlsConfig {
-                files: tls_files,
-                session_resumption: raw.tls.session_resumption.unwrap_or(true),
+            server: ServerConfig {
+                data_dir: data_dir.to_path_buf(),
+                listen,
+                max_connections: positive(raw.max_connections, 1024, "max_connections")?,
+                tls: TlsConfig {
+                    files: tls_files,
+                    session_resumption: raw.tls.session_resumption.unwrap_or(true),
+                },
+                timeouts: Timeouts::default(),
             },
-            timeouts: Timeouts::default(),
+            wiki: WikiConfig {
+                data_dir: data_dir.to_path_buf(),
+                title: raw.title.unwrap_or_else(|| "gemwiki".to_string()),
+                main_page: raw.main_page.unwrap_or_else(|| "Welcome".to_string()),
+                lang: raw.lang,
+                hostnames,
+                limits,
+                uploads,
+                registration,
+                tokens: raw.access.tokens.unwrap_or_default(),
+            },
         })
     }
+}
 
+impl WikiConfig {
     /// The MIME type line for gemtext bodies, with `lang=` when configured.
     pub fn gemtext_mime(&self) -> String {
         match &self.lang {
@@ -335,23 +358,23 @@ mod tests {
     #[test]
     fn empty_file_gives_documented_defaults() {
         let config = from_toml("", &ServeArgs::default()).unwrap();
-        assert_eq!(config.hostnames, ["localhost"]);
+        assert_eq!(config.wiki.hostnames, ["localhost"]);
         assert_eq!(
-            config.listen,
+            config.server.listen,
             [
                 "127.0.0.1:1965".parse().unwrap(),
                 "[::1]:1965".parse().unwrap()
             ] as [SocketAddr; 2]
         );
-        assert_eq!(config.main_page, "Welcome");
-        assert_eq!(config.max_connections, 1024);
-        assert_eq!(config.limits.requests_per_minute, 120);
-        assert_eq!(config.limits.edits_per_minute, 20);
-        assert_eq!(config.limits.max_page_size, 102_400);
-        assert_eq!(config.uploads.max_file_size, 1_048_576);
-        assert_eq!(config.registration, Registration::Open);
-        assert!(config.tls.session_resumption);
-        assert!(config.tls.files.is_none());
+        assert_eq!(config.wiki.main_page, "Welcome");
+        assert_eq!(config.server.max_connections, 1024);
+        assert_eq!(config.wiki.limits.requests_per_minute, 120);
+        assert_eq!(config.wiki.limits.edits_per_minute, 20);
+        assert_eq!(config.wiki.limits.max_page_size, 102_400);
+        assert_eq!(config.wiki.uploads.max_file_size, 1_048_576);
+        assert_eq!(config.wiki.registration, Registration::Open);
+        assert!(config.server.tls.session_resumption);
+        assert!(config.server.tls.files.is_none());
     }
 
     #[test]
@@ -366,9 +389,9 @@ mod tests {
     fn cli_overrides_file_which_overrides_defaults() {
         let file = "hostnames = [\"file.example\"]\nlisten = [\"127.0.0.1:2000\"]\n";
         let from_file = from_toml(file, &ServeArgs::default()).unwrap();
-        assert_eq!(from_file.hostnames, ["file.example"]);
+        assert_eq!(from_file.wiki.hostnames, ["file.example"]);
         assert_eq!(
-            from_file.listen,
+            from_file.server.listen,
             ["127.0.0.1:2000".parse::<SocketAddr>().unwrap()]
         );
 
@@ -377,9 +400,9 @@ mod tests {
             hostname: vec!["CLI.Example".into()],
         };
         let from_cli = from_toml(file, &cli).unwrap();
-        assert_eq!(from_cli.hostnames, ["cli.example"]);
+        assert_eq!(from_cli.wiki.hostnames, ["cli.example"]);
         assert_eq!(
-            from_cli.listen,
+            from_cli.server.listen,
             ["[::]:1965".parse::<SocketAddr>().unwrap()]
         );
     }
@@ -391,7 +414,7 @@ mod tests {
             hostname: vec!["Bücher.example".into()],
         };
         let config = from_toml("", &cli).unwrap();
-        assert_eq!(config.hostnames, ["xn--bcher-kva.example"]);
+        assert_eq!(config.wiki.hostnames, ["xn--bcher-kva.example"]);
     }
 
     #[test]
@@ -413,8 +436,8 @@ mod tests {
     fn access_and_uploads_are_read() {
         let text = "[access]\nregistration = \"approval\"\ntokens = [\"t1\"]\n[uploads]\nmime_types = [\"Image/PNG\"]\n";
         let config = from_toml(text, &ServeArgs::default()).unwrap();
-        assert_eq!(config.registration, Registration::Approval);
-        assert_eq!(config.tokens, ["t1"]);
-        assert_eq!(config.uploads.mime_types, ["image/png"]);
+        assert_eq!(config.wiki.registration, Registration::Approval);
+        assert_eq!(config.wiki.tokens, ["t1"]);
+        assert_eq!(config.wiki.uploads.mime_types, ["image/png"]);
     }
 }

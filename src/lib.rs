@@ -1,33 +1,49 @@
 //! gemwiki: a Gemini wiki whose editing is gated by TLS client certificates.
 //!
-//! # Layout: the path of one request
+//! # Layout: one wiki core, front-ends beside it
 //!
 //! ```text
-//! server      accept loop, connection cap, graceful shutdown
-//!   → connection   TLS handshake (tls), capped + deadline-bound read, ClientCert, write, close_notify
-//!   → app          rate limit, gemini::request parse, Titan checks before the body
-//!   → router       path → Route (pure)
-//!   → handlers::*  guard (60/61/62), then store::* / wiki::* / templates
-//!   → gemini::response   Response value, serialised once by the connection
+//! identity     Fingerprint, ClientCert (pure)
+//! gemini/      the protocol and its text format, pure: request, response, titan, gemtext,
+//!              markdown (Markdown → gemtext)
+//! wiki/        the wiki's rules, protocol-neutral, no I/O: page and user names, the model
+//!              types (pages, revisions, accounts, outcomes), the access decision
+//! store/       the only SQL: one SQLite database, returning wiki model types
+//! site         one wiki being served: its settings, store, rate limiters and clock
+//! tls          the OpenSSL acceptor and certificate files
+//! capsule/     the Gemini front-end: server → connection → admission → router → handlers,
+//!              with templates, the URL builder (the router's inverse) and the mapping of
+//!              errors and access denials to Gemini statuses
+//! config, cli, commands, seed, main   settings, the command line and what it runs
 //! ```
 //!
-//! Only `store` speaks SQL; only `tls` and `connection` touch OpenSSL types; `gemini`, `wiki`,
-//! `identity` and `router` do no I/O. Errors become Gemini statuses in one place,
-//! [`error::AppError::to_response`].
+//! The path of one Gemini request: `capsule::server` accepts (connection cap, graceful
+//! shutdown) → `capsule::connection` (TLS handshake through `tls`, a capped, deadline-bound
+//! read, the `ClientCert`, the one write, close_notify) → `capsule::admission` (rate limit,
+//! `gemini::Request::parse`, Titan checks before the body) → `capsule::router` (path →
+//! `Route`, pure) → `capsule::handlers::*` (the access decision of `wiki::access`, then the
+//! store, the templates) → a `gemini::Response` value, serialised once by the connection.
+//!
+//! # Dependency rules (check with `grep -rn '^use crate::' src`)
+//! - `identity`, `gemini/` and `wiki/` import nothing above themselves (`gemini/` and `wiki/`
+//!   may use `identity`; `wiki/` does not use `gemini/` and the reverse).
+//! - `store/` imports only `wiki/` and `identity`; it is the only module that uses
+//!   `rusqlite`.
+//! - `site` imports `config`, `store`, `wiki/`, `identity`; never a front-end.
+//! - Only `tls` and `capsule::connection` touch OpenSSL types (`capsule::server` passes the
+//!   acceptor through).
+//! - A front-end (`capsule/`) imports the core (`site`, `wiki/`, `gemini/`, `store/` handles,
+//!   `identity`, `tls`), never another front-end; only `main.rs` wires front-ends.
+//! - Errors become Gemini statuses in one place, [`capsule::error::AppError::to_response`].
 
-pub mod app;
+pub mod capsule;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod connection;
-pub mod error;
 pub mod gemini;
-pub mod handlers;
 pub mod identity;
-pub mod router;
 pub mod seed;
-pub mod server;
+pub mod site;
 pub mod store;
-pub mod templates;
 pub mod tls;
 pub mod wiki;

@@ -11,11 +11,12 @@ use clap::Parser;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
-use gemwiki::app::App;
+use gemwiki::capsule::{server, Capsule};
 use gemwiki::cli::{Cli, Command, ServeArgs};
 use gemwiki::config::Config;
+use gemwiki::site::Site;
 use gemwiki::store::Store;
-use gemwiki::{commands, seed, server, tls};
+use gemwiki::{commands, seed, tls};
 
 /// File name of the database inside the data directory.
 const DATABASE: &str = "gemwiki.sqlite";
@@ -82,15 +83,15 @@ fn serve(
 ) -> anyhow::Result<()> {
     let config = Config::load(data_dir, file, args)?;
     let store = open_store(data_dir)?;
-    let (cert, key) = match &config.tls.files {
+    let (cert, key) = match &config.server.tls.files {
         Some(pair) => pair.clone(),
-        None => tls::ensure_generated(data_dir, &config.hostnames)?,
+        None => tls::ensure_generated(data_dir, &config.wiki.hostnames)?,
     };
-    let acceptor = tls::build_acceptor(&cert, &key, config.tls.session_resumption)?;
+    let acceptor = tls::build_acceptor(&cert, &key, config.server.tls.session_resumption)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let mut listeners = Vec::new();
-        for addr in &config.listen {
+        for addr in &config.server.listen {
             match server::bind(*addr) {
                 Ok(listener) => {
                     tracing::info!(%addr, "listening");
@@ -105,8 +106,9 @@ fn serve(
         if listeners.is_empty() {
             bail!("no address to listen on; pass --listen 127.0.0.1:1965");
         }
-        tracing::info!(hosts = ?config.hostnames, "serving gemini://{}/", config.hostnames[0]);
-        let app = Arc::new(App::new(config, store)?);
+        tracing::info!(hosts = ?config.wiki.hostnames, "serving gemini://{}/", config.wiki.hostnames[0]);
+        let Config { server: settings, wiki } = config;
+        let capsule = Arc::new(Capsule::new(Site::new(wiki, store))?);
         let shutdown = CancellationToken::new();
         let signal = shutdown.clone();
         tokio::spawn(async move {
@@ -114,7 +116,7 @@ fn serve(
             tracing::info!("shutting down: no new connections");
             signal.cancel();
         });
-        server::run(listeners, acceptor, app, shutdown).await;
+        server::run(listeners, acceptor, capsule, &settings, shutdown).await;
         Ok(())
     })
 }

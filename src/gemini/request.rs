@@ -8,6 +8,7 @@ use std::net::Ipv6Addr;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
+use super::response::Status;
 use super::titan::{self, TitanError, TitanParams};
 use crate::identity::ClientCert;
 
@@ -153,12 +154,12 @@ pub enum RequestError {
 impl RequestError {
     /// The Gemini status: `53` (proxy request refused) for other schemes, hosts and ports,
     /// `59` (bad request) for everything else.
-    pub fn status(&self) -> u8 {
+    pub fn status(&self) -> Status {
         match self {
             RequestError::UnsupportedScheme(_)
             | RequestError::ForeignHost(_)
-            | RequestError::WrongPort(..) => 53,
-            _ => 59,
+            | RequestError::WrongPort(..) => Status::ProxyRequestRefused,
+            _ => Status::BadRequest,
         }
     }
 }
@@ -495,7 +496,7 @@ mod tests {
     }
 
     fn status(line: &[u8]) -> u8 {
-        err(line).status()
+        err(line).status().code()
     }
 
     fn segments(line: &[u8]) -> Vec<String> {
@@ -1119,9 +1120,14 @@ mod tests {
 
     #[test]
     fn statuses_are_53_for_proxying_and_59_otherwise() {
-        assert_eq!(RequestError::UnsupportedScheme("https".into()).status(), 53);
-        assert_eq!(RequestError::ForeignHost("x".into()).status(), 53);
-        assert_eq!(RequestError::WrongPort(1, 2).status(), 53);
+        assert_eq!(
+            RequestError::UnsupportedScheme("https".into())
+                .status()
+                .code(),
+            53
+        );
+        assert_eq!(RequestError::ForeignHost("x".into()).status().code(), 53);
+        assert_eq!(RequestError::WrongPort(1, 2).status().code(), 53);
         for e in [
             RequestError::TooLong(2000),
             RequestError::Empty,
@@ -1139,7 +1145,7 @@ mod tests {
             RequestError::BadQuery(DecodeError::NotUtf8),
             RequestError::Titan(TitanError::EditValue),
         ] {
-            assert_eq!(e.status(), 59, "{e:?}");
+            assert_eq!(e.status().code(), 59, "{e:?}");
         }
     }
 
@@ -1148,7 +1154,7 @@ mod tests {
         let labels: Vec<String> = (0..15).map(|_| "a".repeat(60)).collect();
         let long_host = format!("gemini://{}/", labels.join("."));
         let e = err(long_host.as_bytes());
-        assert_eq!(e.status(), 53);
+        assert_eq!(e.status().code(), 53);
         assert!(e.to_string().len() < 200, "{e}");
         assert_eq!(
             err(b"gemini://localhost/\0").to_string(),

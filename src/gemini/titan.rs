@@ -5,6 +5,7 @@
 //! that send extensions still work; a duplicate or malformed known parameter is a `59`.
 
 use super::request::{clip, decode_percent, DecodeError};
+use super::response::Status;
 
 /// The parameters of one Titan request. All absent when the URL carries none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,8 +51,8 @@ pub enum TitanError {
 
 impl TitanError {
     /// The Gemini status for this error: always `59` (bad request).
-    pub fn status(&self) -> u8 {
-        59
+    pub fn status(&self) -> Status {
+        Status::BadRequest
     }
 }
 
@@ -311,7 +312,7 @@ mod tests {
 
     #[test]
     fn every_error_is_status_59() {
-        assert_eq!(TitanError::EditValue.status(), 59);
-        assert_eq!(TitanError::Duplicate("size").status(), 59);
+        assert_eq!(TitanError::EditValue.status().code(), 59);
+        assert_eq!(TitanError::Duplicate("size").status().code(), 59);
     }
 }

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{pages, parse_column, Result, Store, StoreError};
 use crate::identity::{ClientCert, Fingerprint};
-use crate::store::types::{
+use crate::wiki::model::{
     Account, AccountState, CertRecord, Change, ClaimOutcome, CreateAccount, RevokeOutcome, Role,
 };
 
@@ -350,7 +350,7 @@ fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Author, NewRevision};
+    use crate::wiki::model::{Author, NewRevision};
     use crate::wiki::{PageFormat, PageName};
 
     fn cert(seed: &str) -> ClientCert {

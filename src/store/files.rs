@@ -5,7 +5,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::{author_columns, byte_size, page_name, Result, Store};
-use crate::store::types::{Author, SaveOutcome, StoredFile};
+use crate::wiki::model::{Author, SaveOutcome, StoredFile};
 use crate::wiki::PageName;
 
 impl Store {

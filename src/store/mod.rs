@@ -3,14 +3,16 @@
 //! opening (pragmas, then migrations), the connections, [`StoreError`] and the column
 //! conversions the query files share; the queries live in `pages.rs`, `search.rs`, `files.rs`
 //! and `accounts.rs`. All SQL stays under `store/`, and no rusqlite type leaves it
-//! except inside [`StoreError::Sqlite`]. The API is synchronous: call it off the async runtime.
+//! except inside [`StoreError::Sqlite`]. It speaks the wiki's model types
+//! ([`crate::wiki::model`]). The API is synchronous and may block on the disk: front-ends
+//! call the quick point reads (one page, one revision) where they are, and run writes and
+//! anything that scans many rows on a blocking pool.
 
 mod accounts;
 mod files;
 mod migrations;
 mod pages;
 mod search;
-mod types;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -19,9 +21,8 @@ use std::time::Duration;
 use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, Row, TransactionBehavior};
 
+use crate::wiki::model::Author;
 use crate::wiki::PageName;
-
-pub use types::*;
 
 use migrations::MIGRATIONS;
 

@@ -7,7 +7,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{author_columns, byte_size, count_column, page_name, parse_column, Result, Store};
-use crate::store::types::{
+use crate::wiki::model::{
     Author, Change, DeleteOutcome, NewRevision, Page, Revision, RevisionSummary, SaveOutcome,
 };
 use crate::wiki::{PageFormat, PageName};

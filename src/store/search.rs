@@ -5,7 +5,7 @@
 use rusqlite::params;
 
 use super::{page_name, Result, Store};
-use crate::store::types::SearchHit;
+use crate::wiki::model::SearchHit;
 
 /// Search words beyond this many are ignored, to bound the cost of one query.
 const MAX_SEARCH_WORDS: usize = 16;
@@ -88,7 +88,7 @@ fn fts_query(words: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Author, NewRevision};
+    use crate::wiki::model::{Author, NewRevision};
     use crate::wiki::{PageFormat, PageName};
 
     fn save(store: &Store, page: &str, text: &str, now: i64) {

@@ -1,7 +1,9 @@
-//! Wiki domain rules with no I/O: page names, page formats, and the Markdown → gemtext
-//! conversion. Nothing here touches sockets, SQL or the clock.
+//! The wiki's rules, protocol-neutral and with no I/O: page and user names, page formats,
+//! the model types the store hands out ([`model`]) and the access decision ([`access`]).
+//! Nothing here touches sockets, SQL, the clock or a protocol.
 
-pub mod markdown;
+pub mod access;
+pub mod model;
 pub mod page_name;
 pub mod user_name;
 
@@ -35,62 +37,9 @@ impl PageFormat {
     }
 }
 
-/// A page's source as the gemtext a reader gets: Markdown converted, a `# <name>` title
-/// added when the text does not open with a level-1 heading, and a preformatted block left
-/// open by the author closed, so the page chrome after it renders as text.
-pub fn render(name: &PageName, text: &str, format: PageFormat) -> String {
-    let body = match format {
-        PageFormat::Gemtext => text.replace("\r\n", "\n"),
-        PageFormat::Markdown => markdown::to_gemtext(text),
-    };
-    let first = body.lines().find(|line| !line.trim().is_empty());
-    let titled = first.is_some_and(|line| line.starts_with("# ") || line == "#");
-    let mut out = String::with_capacity(body.len() + name.as_str().len() + 4);
-    if !titled {
-        out.push_str("# ");
-        out.push_str(name.as_str());
-        out.push_str("\n\n");
-    }
-    out.push_str(body.trim_end_matches('\n'));
-    out.push('\n');
-    let toggles = out.lines().filter(|line| line.starts_with("```")).count();
-    if toggles % 2 == 1 {
-        out.push_str("```\n");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn name(s: &str) -> PageName {
-        PageName::new(s).unwrap()
-    }
-
-    #[test]
-    fn adds_a_title_only_when_the_page_has_none() {
-        assert_eq!(
-            render(&name("A"), "text\n", PageFormat::Gemtext),
-            "# A\n\ntext\n"
-        );
-        assert_eq!(
-            render(&name("A"), "\n# Own\nx", PageFormat::Gemtext),
-            "\n# Own\nx\n"
-        );
-        assert_eq!(
-            render(&name("A"), "## Sub\n", PageFormat::Gemtext),
-            "# A\n\n## Sub\n"
-        );
-    }
-
-    #[test]
-    fn closes_a_preformatted_block_left_open() {
-        assert_eq!(
-            render(&name("A"), "# A\n```\ncode", PageFormat::Gemtext),
-            "# A\n```\ncode\n```\n"
-        );
-    }
 
     #[test]
     fn mime_round_trip() {

@@ -9,7 +9,7 @@ use gemwiki::cli::AccountCommand;
 use gemwiki::commands;
 use gemwiki::config::Registration;
 use gemwiki::identity::Fingerprint;
-use gemwiki::store::{Account, AccountState, Author, NewRevision, Role};
+use gemwiki::wiki::model::{Account, AccountState, Author, NewRevision, Role};
 use gemwiki::wiki::{PageFormat, PageName};
 
 use crate::support::{Reply, TestCert, TestServer};
@@ -386,7 +386,7 @@ fn account_page_lists_recent_edits_and_records_last_use() {
 
 #[test]
 fn approval_mode_keeps_new_accounts_pending_until_an_admin_approves() {
-    let server = TestServer::start_with(|c| c.registration = Registration::Approval);
+    let server = TestServer::start_with(|c| c.wiki.registration = Registration::Approval);
     let admin = registered(&server, "boss");
     assert_eq!(account(&server, "boss").state, AccountState::Active);
     let newcomer = registered(&server, "newcomer");
@@ -414,7 +414,7 @@ fn approval_mode_keeps_new_accounts_pending_until_an_admin_approves() {
 
 #[test]
 fn approval_mode_accounts_can_be_approved_from_the_cli() {
-    let server = TestServer::start_with(|c| c.registration = Registration::Approval);
+    let server = TestServer::start_with(|c| c.wiki.registration = Registration::Approval);
     registered(&server, "boss");
     let newcomer = registered(&server, "newcomer");
     server
@@ -429,7 +429,7 @@ fn approval_mode_accounts_can_be_approved_from_the_cli() {
 
 #[test]
 fn closed_mode_refuses_registration_until_an_admin_adds_the_certificate() {
-    let server = TestServer::start_with(|c| c.registration = Registration::Closed);
+    let server = TestServer::start_with(|c| c.wiki.registration = Registration::Closed);
     let cert = TestCert::ec("carol");
     let fingerprint = cert.fingerprint().to_hex();
     let refused = server.get_as(&cert, "/do/register?carol");
@@ -518,7 +518,7 @@ fn admin_pages_refuse_everyone_but_active_admins() {
 
 #[test]
 fn admin_overview_lists_pending_accounts_first() {
-    let server = TestServer::start_with(|c| c.registration = Registration::Approval);
+    let server = TestServer::start_with(|c| c.wiki.registration = Registration::Approval);
     let admin = registered(&server, "aaron");
     registered(&server, "zed");
     let text = server.get_as(&admin, "/do/admin").assert_status(20).text();

@@ -2,7 +2,7 @@
 //! route, the `/do/edit/<name>` menu, append / replace / delete flows end to end with the
 //! author in the history, page locks, the page size limit and the per-account edit rate.
 
-use gemwiki::store::{AccountState, Author, NewRevision, Role};
+use gemwiki::wiki::model::{AccountState, Author, NewRevision, Role};
 use gemwiki::wiki::{PageFormat, PageName};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
@@ -257,7 +257,7 @@ fn locked_page_refuses_editors_and_lets_admins_edit() {
 
 #[test]
 fn edits_past_the_rate_limit_get_44() {
-    let server = TestServer::start_with(|c| c.limits.edits_per_minute = 2);
+    let server = TestServer::start_with(|c| c.wiki.limits.edits_per_minute = 2);
     let cert = TestCert::ec("busy");
     register(&server, &cert, "busy");
     for i in 0..2 {
@@ -283,7 +283,7 @@ fn edits_past_the_rate_limit_get_44() {
 
 #[test]
 fn text_over_the_page_size_limit_is_59_naming_the_limit() {
-    let server = TestServer::start_with(|c| c.limits.max_page_size = 40);
+    let server = TestServer::start_with(|c| c.wiki.limits.max_page_size = 40);
     let cert = TestCert::ec("ada");
     register(&server, &cert, "ada");
     server

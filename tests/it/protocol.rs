@@ -138,7 +138,7 @@ fn clients_without_sni_are_served() {
     let reply = Client::new().no_sni().send(server.addr, &server.url("/"));
     reply.assert_status(20);
     let by_ip = format!("gemini://127.0.0.1:{}/", server.addr.port());
-    let server_ip = TestServer::start_with(|c| c.hostnames.push("127.0.0.1".into()));
+    let server_ip = TestServer::start_with(|c| c.wiki.hostnames.push("127.0.0.1".into()));
     Client::new()
         .no_sni()
         .send(
@@ -172,7 +172,7 @@ fn resumed_session_keeps_the_client_certificate() {
 
 #[test]
 fn resumption_can_be_switched_off() {
-    let server = TestServer::start_with(|c| c.tls.session_resumption = false);
+    let server = TestServer::start_with(|c| c.server.tls.session_resumption = false);
     let (_, second) = Client::new().send_twice_resuming(server.addr, &server.url("/"));
     second.assert_status(20);
     assert!(!second.session_reused);
@@ -319,7 +319,8 @@ fn plain_tcp_request_gets_no_gemini_header() {
 
 #[test]
 fn bare_lf_request_gets_no_answer_then_a_silent_close() {
-    let server = TestServer::start_with(|c| c.timeouts.request = Duration::from_millis(1500));
+    let server =
+        TestServer::start_with(|c| c.server.timeouts.request = Duration::from_millis(1500));
     let started = Instant::now();
     let reply = raw(&server, format!("{}\n", server.url("/")).as_bytes());
     assert_eq!(reply.header, "", "no response to a bare-LF request");
@@ -348,8 +349,8 @@ fn idle_connections_do_not_block_a_real_request() {
 #[test]
 fn connections_past_the_cap_wait_instead_of_failing() {
     let server = TestServer::start_with(|c| {
-        c.max_connections = 2;
-        c.timeouts.handshake = Duration::from_millis(800);
+        c.server.max_connections = 2;
+        c.server.timeouts.handshake = Duration::from_millis(800);
     });
     let idle: Vec<TcpStream> = (0..2)
         .map(|_| TcpStream::connect(server.addr).unwrap())
@@ -379,7 +380,7 @@ fn shutdown_stops_accepting_but_finishes_open_connections() {
 
 #[test]
 fn requests_past_the_per_address_limit_get_44_with_the_wait() {
-    let server = TestServer::start_with(|c| c.limits.requests_per_minute = 3);
+    let server = TestServer::start_with(|c| c.wiki.limits.requests_per_minute = 3);
     for _ in 0..3 {
         server.get("/").assert_status(20);
     }

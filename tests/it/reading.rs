@@ -1,7 +1,7 @@
 //! Every reading route over real TLS on a seeded wiki (SPEC §3, §5): pages, old revisions,
 //! raw source, history, diffs, index, recent changes, search, Atom, new-page prompt.
 
-use gemwiki::store::{Author, NewRevision, SaveOutcome};
+use gemwiki::wiki::model::{Author, NewRevision, SaveOutcome};
 use gemwiki::wiki::{PageFormat, PageName};
 
 use crate::support::TestServer;
@@ -448,7 +448,7 @@ fn files_are_served_with_their_mime_type() {
 #[test]
 fn template_override_in_the_data_dir_changes_the_chrome() {
     let server = TestServer::start_with(|config| {
-        let dir = config.data_dir.join("templates");
+        let dir = config.wiki.data_dir.join("templates");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("home.gmi"), "{{ body }}\nCustom menu\n").unwrap();
     });

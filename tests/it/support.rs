@@ -23,16 +23,17 @@ use openssl::ssl::{
 use openssl::x509::{X509NameBuilder, X509};
 use tokio_util::sync::CancellationToken;
 
-use gemwiki::app::App;
+use gemwiki::capsule::{server, Capsule};
 use gemwiki::config::Config;
 use gemwiki::identity::Fingerprint;
+use gemwiki::site::Site;
 use gemwiki::store::Store;
-use gemwiki::{seed, server, tls};
+use gemwiki::{seed, tls};
 
 /// A running server; stops (gracefully) when dropped.
 pub struct TestServer {
     pub addr: SocketAddr,
-    pub app: Arc<App>,
+    pub app: Arc<Capsule>,
     shutdown: CancellationToken,
     thread: Option<JoinHandle<()>>,
     dir: tempfile::TempDir,
@@ -48,17 +49,19 @@ impl TestServer {
     pub fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::defaults(dir.path()).expect("default config");
-        config.limits.requests_per_minute = 100_000;
-        config.limits.edits_per_minute = 100_000;
+        config.wiki.limits.requests_per_minute = 100_000;
+        config.wiki.limits.edits_per_minute = 100_000;
         adjust(&mut config);
         let store = Store::open(&dir.path().join("gemwiki.sqlite")).expect("store");
         store
             .import_if_empty(&seed::starter_pages(), 1_700_000_000)
             .expect("seed");
-        let (cert, key) = tls::ensure_generated(dir.path(), &config.hostnames).expect("cert");
-        let acceptor =
-            tls::build_acceptor(&cert, &key, config.tls.session_resumption).expect("acceptor");
-        let app = Arc::new(App::new(config, store).expect("app"));
+        let (cert, key) = tls::ensure_generated(dir.path(), &config.wiki.hostnames).expect("cert");
+        let acceptor = tls::build_acceptor(&cert, &key, config.server.tls.session_resumption)
+            .expect("acceptor");
+        let site = Site::new(config.wiki, store);
+        let app = Arc::new(Capsule::new(site).expect("templates"));
+        let settings = config.server;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         listener.set_nonblocking(true).expect("nonblocking");
@@ -72,7 +75,7 @@ impl TestServer {
                 .expect("runtime");
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                server::run(vec![listener], acceptor, run_app, run_shutdown).await;
+                server::run(vec![listener], acceptor, run_app, &settings, run_shutdown).await;
             });
         });
         Self {
@@ -465,8 +468,8 @@ pub fn register(server: &TestServer, cert: &TestCert, name: &str) -> i64 {
         server,
         cert,
         name,
-        gemwiki::store::Role::Editor,
-        gemwiki::store::AccountState::Active,
+        gemwiki::wiki::model::Role::Editor,
+        gemwiki::wiki::model::AccountState::Active,
     )
 }
 
@@ -475,22 +478,22 @@ pub fn register_as(
     server: &TestServer,
     cert: &TestCert,
     name: &str,
-    role: gemwiki::store::Role,
-    state: gemwiki::store::AccountState,
+    role: gemwiki::wiki::model::Role,
+    state: gemwiki::wiki::model::AccountState,
 ) -> i64 {
     let created = server
         .store()
         .create_account(name, role, state, &cert.client_cert(), 1_700_000_000)
         .expect("create account");
     match created {
-        gemwiki::store::CreateAccount::Created(account) => account.id,
+        gemwiki::wiki::model::CreateAccount::Created(account) => account.id,
         other => panic!("could not register {name}: {other:?}"),
     }
 }
 
 /// Two editors' certificates whose accounts cannot edit: one pending, one suspended.
 pub fn pending_and_suspended(server: &TestServer) -> (TestCert, TestCert) {
-    use gemwiki::store::{AccountState, Role};
+    use gemwiki::wiki::model::{AccountState, Role};
     let pending = TestCert::ec("pending");
     let suspended = TestCert::ec("suspended");
     register_as(

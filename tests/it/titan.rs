@@ -2,7 +2,7 @@
 //! locks, MIME types and size limits, the body rules (UTF-8, CRLF, exact size), deletions,
 //! files, `;edit` prefill, and parallel uploads to one page.
 
-use gemwiki::store::{AccountState, Author, NewRevision, Role};
+use gemwiki::wiki::model::{AccountState, Author, NewRevision, Role};
 use gemwiki::wiki::{PageFormat, PageName};
 
 use crate::support::{
@@ -110,7 +110,7 @@ fn an_oversized_upload_is_refused_yet_the_client_reads_the_59() {
     // Drains are bounded by the larger of the two limits; raise the file limit so that a
     // body bigger than the socket buffers (a few MiB on loopback) is still drained. Without
     // the drain this client's write fails with a reset before it can read the answer.
-    let server = TestServer::start_with(|c| c.uploads.max_file_size = 16 << 20);
+    let server = TestServer::start_with(|c| c.wiki.uploads.max_file_size = 16 << 20);
     let cert = TestCert::ec("ada");
     register(&server, &cert, "ada");
     let body = vec![b'a'; 8 << 20];
@@ -151,7 +151,7 @@ fn markdown_is_stored_as_markdown_and_served_raw_byte_exact() {
 
 #[test]
 fn an_allowed_binary_type_becomes_a_file_served_with_its_mime() {
-    let server = TestServer::start_with(|c| c.uploads.mime_types = vec!["image/png".into()]);
+    let server = TestServer::start_with(|c| c.wiki.uploads.mime_types = vec!["image/png".into()]);
     let cert = TestCert::ec("ada");
     register(&server, &cert, "ada");
     let data = b"\x89PNG\r\n\x1a\n\xff\x00binary";
@@ -168,8 +168,8 @@ fn an_allowed_binary_type_becomes_a_file_served_with_its_mime() {
 #[test]
 fn files_have_their_own_size_limit() {
     let server = TestServer::start_with(|c| {
-        c.uploads.mime_types = vec!["image/png".into()];
-        c.uploads.max_file_size = 10;
+        c.wiki.uploads.mime_types = vec!["image/png".into()];
+        c.wiki.uploads.max_file_size = 10;
     });
     let cert = TestCert::ec("ada");
     register(&server, &cert, "ada");
@@ -245,7 +245,7 @@ fn an_empty_text_upload_deletes_the_page() {
 #[test]
 fn an_empty_binary_upload_is_59_nothing_to_upload() {
     let server = TestServer::start_with(|c| {
-        c.uploads.mime_types = vec!["application/octet-stream".into()];
+        c.wiki.uploads.mime_types = vec!["application/octet-stream".into()];
     });
     let cert = TestCert::ec("ada");
     register(&server, &cert, "ada");
@@ -272,7 +272,7 @@ fn edit_parameter_returns_the_current_source() {
 
 #[test]
 fn a_token_lets_an_anonymous_edit_through() {
-    let server = TestServer::start_with(|c| c.tokens = vec!["s3cret".into()]);
+    let server = TestServer::start_with(|c| c.wiki.tokens = vec!["s3cret".into()]);
     let reply = upload(&server, None, "/raw/Open;token=s3cret;size=5", b"hello");
     reply.assert_status(30);
     // A certificate that is not registered does not stop a valid token either.
@@ -290,7 +290,7 @@ fn a_token_lets_an_anonymous_edit_through() {
 
 #[test]
 fn a_wrong_token_is_59_but_never_blocks_a_registered_certificate() {
-    let server = TestServer::start_with(|c| c.tokens = vec!["s3cret".into()]);
+    let server = TestServer::start_with(|c| c.wiki.tokens = vec!["s3cret".into()]);
     let cert = TestCert::ec("ada");
     register(&server, &cert, "ada");
     let wrong = upload(&server, None, "/raw/Welcome;token=guess;size=2", b"hi");
@@ -311,7 +311,7 @@ fn a_token_is_refused_when_none_are_configured() {
 
 #[test]
 fn locked_pages_refuse_editors_and_tokens_but_not_admins() {
-    let server = TestServer::start_with(|c| c.tokens = vec!["s3cret".into()]);
+    let server = TestServer::start_with(|c| c.wiki.tokens = vec!["s3cret".into()]);
     let editor = TestCert::ec("ed");
     let admin = TestCert::ec("root");
     register(&server, &editor, "ed");
@@ -327,7 +327,7 @@ fn locked_pages_refuse_editors_and_tokens_but_not_admins() {
 
 #[test]
 fn uploads_count_against_the_edit_rate() {
-    let server = TestServer::start_with(|c| c.limits.edits_per_minute = 1);
+    let server = TestServer::start_with(|c| c.wiki.limits.edits_per_minute = 1);
     let cert = TestCert::ec("ada");
     register(&server, &cert, "ada");
     put(&server, &cert, "Rate", "one").assert_status(30);

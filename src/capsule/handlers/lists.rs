@@ -7,12 +7,12 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::app::App;
-use crate::error::AppError;
+use crate::capsule::error::AppError;
+use crate::capsule::handlers::page::gemtext;
+use crate::capsule::handlers::{format_day, offset, paging, PAGE_SIZE};
+use crate::capsule::Capsule;
 use crate::gemini::{Request, Response};
-use crate::handlers::page::gemtext;
-use crate::handlers::{format_day, offset, paging, PAGE_SIZE};
-use crate::store::Change;
+use crate::wiki::model::Change;
 
 /// Entries in the Atom feed.
 const FEED_ENTRIES: u32 = 50;
@@ -24,7 +24,7 @@ struct PageLink {
 }
 
 /// `/do/index`: every live page, alphabetical, paged.
-pub fn index(app: &App, page: u32) -> Result<Response, AppError> {
+pub fn index(app: &Capsule, page: u32) -> Result<Response, AppError> {
     let store = app.store();
     let count = store.page_count()?;
     let pages: Vec<PageLink> = store
@@ -60,7 +60,7 @@ struct Day {
 }
 
 /// `/do/changes`: recent changes, newest first, grouped by UTC day.
-pub fn changes(app: &App, page: u32) -> Result<Response, AppError> {
+pub fn changes(app: &Capsule, page: u32) -> Result<Response, AppError> {
     // One more than shown tells whether an older page exists.
     let mut changes = app.store().recent_changes(offset(page), PAGE_SIZE + 1)?;
     let has_more = changes.len() > PAGE_SIZE as usize;
@@ -91,7 +91,7 @@ pub fn changes(app: &App, page: u32) -> Result<Response, AppError> {
 }
 
 /// `/do/atom`: the recent changes as an Atom feed with absolute gemini:// links.
-pub fn atom(app: &App, request: &Request) -> Result<Response, AppError> {
+pub fn atom(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let changes = app.store().recent_changes(0, FEED_ENTRIES)?;
     let base = base_url(request);
     let entries: Vec<Entry> = changes.iter().map(|c| entry(&base, c)).collect();

@@ -9,16 +9,16 @@ use serde::Serialize;
 
 /// Every template, by file name, with its built-in text.
 const BUILT_IN: &[(&str, &str)] = &[
-    ("home.gmi", include_str!("../templates/home.gmi")),
-    ("page.gmi", include_str!("../templates/page.gmi")),
-    ("history.gmi", include_str!("../templates/history.gmi")),
-    ("diff.gmi", include_str!("../templates/diff.gmi")),
-    ("index.gmi", include_str!("../templates/index.gmi")),
-    ("changes.gmi", include_str!("../templates/changes.gmi")),
-    ("search.gmi", include_str!("../templates/search.gmi")),
-    ("edit.gmi", include_str!("../templates/edit.gmi")),
-    ("account.gmi", include_str!("../templates/account.gmi")),
-    ("admin.gmi", include_str!("../templates/admin.gmi")),
+    ("home.gmi", include_str!("../../templates/home.gmi")),
+    ("page.gmi", include_str!("../../templates/page.gmi")),
+    ("history.gmi", include_str!("../../templates/history.gmi")),
+    ("diff.gmi", include_str!("../../templates/diff.gmi")),
+    ("index.gmi", include_str!("../../templates/index.gmi")),
+    ("changes.gmi", include_str!("../../templates/changes.gmi")),
+    ("search.gmi", include_str!("../../templates/search.gmi")),
+    ("edit.gmi", include_str!("../../templates/edit.gmi")),
+    ("account.gmi", include_str!("../../templates/account.gmi")),
+    ("admin.gmi", include_str!("../../templates/admin.gmi")),
 ];
 
 /// Why templates could not be loaded or rendered.

@@ -67,6 +67,24 @@ pub enum EditAction {
     Delete,
 }
 
+impl EditAction {
+    /// The path segment naming the action.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Append => "append",
+            Self::Replace => "replace",
+            Self::Delete => "delete",
+        }
+    }
+
+    /// The action a path segment names, if any.
+    pub fn from_str_opt(segment: &str) -> Option<Self> {
+        [Self::Append, Self::Replace, Self::Delete]
+            .into_iter()
+            .find(|action| action.as_str() == segment)
+    }
+}
+
 /// What an admin can do from `/do/admin`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminAction {
@@ -163,11 +181,8 @@ impl Route {
             },
             ["edit", n] => Self::Edit { name: name(n)? },
             ["edit", n, action] => {
-                let action = match *action {
-                    "append" => EditAction::Append,
-                    "replace" => EditAction::Replace,
-                    "delete" => EditAction::Delete,
-                    _ => return Ok(Self::NotFound),
+                let Some(action) = EditAction::from_str_opt(action) else {
+                    return Ok(Self::NotFound);
                 };
                 Self::EditAction {
                     name: name(n)?,

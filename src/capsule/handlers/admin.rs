@@ -6,14 +6,14 @@ use minijinja::context;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
-use crate::app::App;
-use crate::error::AppError;
+use crate::capsule::error::AppError;
+use crate::capsule::handlers::format_time;
+use crate::capsule::handlers::guard::{require, Need, Who};
+use crate::capsule::handlers::page::gemtext;
+use crate::capsule::router::AdminAction;
+use crate::capsule::Capsule;
 use crate::gemini::{Request, Response};
-use crate::handlers::format_time;
-use crate::handlers::guard::{require, Need, Who};
-use crate::handlers::page::gemtext;
-use crate::router::AdminAction;
-use crate::store::{Account, AccountState, Author, Change};
+use crate::wiki::model::{Account, AccountState, Author, Change};
 use crate::wiki::PageName;
 
 /// Recent changes offered with page tools on the overview.
@@ -25,7 +25,7 @@ const NAME_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remo
 const OVERVIEW: &str = "/do/admin";
 
 /// `/do/admin[/…]`: every action needs an active admin.
-pub fn admin(app: &App, request: &Request, action: AdminAction) -> Result<Response, AppError> {
+pub fn admin(app: &Capsule, request: &Request, action: AdminAction) -> Result<Response, AppError> {
     let who = require(request, app, Need::Admin)?;
     match action {
         AdminAction::Overview => overview(app, &who),
@@ -59,7 +59,7 @@ struct PageLine {
     previous: Option<u32>,
 }
 
-fn overview(app: &App, who: &Who) -> Result<Response, AppError> {
+fn overview(app: &Capsule, who: &Who) -> Result<Response, AppError> {
     let mut accounts = app.store().accounts()?;
     // Pending first: they are what an admin comes here to handle. The sort is stable, so
     // each group stays in name order.
@@ -87,7 +87,7 @@ fn account_line(who: &Who, account: Account) -> AccountLine {
 }
 
 /// The most recently changed pages, newest first, each once.
-fn recent_pages(app: &App) -> Result<Vec<PageLine>, AppError> {
+fn recent_pages(app: &Capsule) -> Result<Vec<PageLine>, AppError> {
     let store = app.store();
     let mut seen = std::collections::HashSet::new();
     let mut lines = Vec::new();
@@ -114,7 +114,12 @@ fn page_line(change: Change, locked: bool) -> PageLine {
     }
 }
 
-fn set_state(app: &App, who: &Who, name: &str, state: AccountState) -> Result<Response, AppError> {
+fn set_state(
+    app: &Capsule,
+    who: &Who,
+    name: &str,
+    state: AccountState,
+) -> Result<Response, AppError> {
     let account = app.store().account_by_name(name)?.ok_or_else(|| {
         AppError::NotFound(format!("There is no account named “{name}”; see /do/admin"))
     })?;
@@ -130,14 +135,14 @@ fn set_state(app: &App, who: &Who, name: &str, state: AccountState) -> Result<Re
     Ok(Response::redirect(OVERVIEW))
 }
 
-fn set_lock(app: &App, name: &PageName, locked: bool) -> Result<Response, AppError> {
+fn set_lock(app: &Capsule, name: &PageName, locked: bool) -> Result<Response, AppError> {
     if !app.store().set_locked(name, locked)? {
         return Err(no_page(name));
     }
     Ok(Response::redirect(format!("/page/{}", name.encoded())))
 }
 
-fn restore(app: &App, who: &Who, name: &PageName, rev: u32) -> Result<Response, AppError> {
+fn restore(app: &Capsule, who: &Who, name: &PageName, rev: u32) -> Result<Response, AppError> {
     let author = Author::Account(who.account.id);
     match app.store().restore_revision(name, rev, author, app.now())? {
         Some(_) => Ok(Response::redirect(format!("/page/{}", name.encoded()))),

@@ -14,8 +14,8 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::app::App;
-use crate::connection;
+use super::{connection, Capsule};
+use crate::config::{ServerConfig, Timeouts};
 use crate::gemini::Authority;
 
 /// Listen backlog: a small one drops SYNs under bursts and adds 1–3 s client stalls.
@@ -44,11 +44,12 @@ pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 pub async fn run(
     listeners: Vec<TcpListener>,
     acceptor: SslAcceptor,
-    app: Arc<App>,
+    app: Arc<Capsule>,
+    settings: &ServerConfig,
     shutdown: CancellationToken,
 ) {
     let acceptor = Arc::new(acceptor);
-    let limit = Arc::new(Semaphore::new(app.config().max_connections));
+    let limit = Arc::new(Semaphore::new(settings.max_connections));
     let tracker = TaskTracker::new();
     let mut loops = Vec::new();
     for listener in listeners {
@@ -64,6 +65,7 @@ pub async fn run(
             authority,
             Arc::clone(&limit),
             tracker.clone(),
+            settings.timeouts,
             shutdown.clone(),
         )));
     }
@@ -71,7 +73,7 @@ pub async fn run(
         let _ = accept.await;
     }
     tracker.close();
-    let grace = app.config().timeouts.shutdown;
+    let grace = settings.timeouts.shutdown;
     if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
         tracing::warn!(
             open = tracker.len(),
@@ -83,10 +85,11 @@ pub async fn run(
 async fn accept_loop(
     listener: TcpListener,
     acceptor: Arc<SslAcceptor>,
-    app: Arc<App>,
+    app: Arc<Capsule>,
     authority: Arc<Authority>,
     limit: Arc<Semaphore>,
     tracker: TaskTracker,
+    timeouts: Timeouts,
     shutdown: CancellationToken,
 ) {
     let mut backoff = Duration::from_millis(5);
@@ -122,7 +125,7 @@ async fn accept_loop(
             Arc::clone(&acceptor),
             Arc::clone(&app),
             Arc::clone(&authority),
-            app.config().timeouts,
+            timeouts,
         );
         tracker.spawn(async move {
             connection.await;

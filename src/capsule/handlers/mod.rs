@@ -14,24 +14,24 @@ pub mod upload;
 
 use time::OffsetDateTime;
 
-use crate::app::App;
-use crate::error::AppError;
+use crate::capsule::error::AppError;
+use crate::capsule::router::{Route, RouteError};
+use crate::capsule::Capsule;
 use crate::gemini::{Request, Response};
-use crate::router::{Route, RouteError};
 
 /// Items per page of a paged list (index, changes, history).
 pub const PAGE_SIZE: u32 = 50;
 
 /// Answers a routed request (the app routes first, to choose the thread); errors become
 /// responses here via [`AppError::to_response`].
-pub fn answer(route: Result<Route, RouteError>, request: &Request, app: &App) -> Response {
+pub fn answer(route: Result<Route, RouteError>, request: &Request, app: &Capsule) -> Response {
     route
         .map_err(AppError::from)
         .and_then(|route| handle(route, request, app))
         .unwrap_or_else(|err| err.to_response())
 }
 
-fn handle(route: Route, request: &Request, app: &App) -> Result<Response, AppError> {
+fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, AppError> {
     match route {
         Route::Home => page::home(app),
         Route::Robots => Ok(page::robots()),

@@ -6,16 +6,18 @@ use minijinja::context;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::app::App;
+use crate::capsule::error::AppError;
+use crate::capsule::handlers::guard::{require, valid_cert, Need, Who};
+use crate::capsule::handlers::page::gemtext;
+use crate::capsule::handlers::{format_day, format_time};
+use crate::capsule::Capsule;
 use crate::config::Registration;
-use crate::error::AppError;
 use crate::gemini::gemtext::{one_line, Gemtext};
 use crate::gemini::{Request, Response};
-use crate::handlers::guard::{require, valid_cert, Need, Who};
-use crate::handlers::page::gemtext;
-use crate::handlers::{format_day, format_time};
 use crate::identity::ClientCert;
-use crate::store::{AccountState, CertRecord, ClaimOutcome, CreateAccount, RevokeOutcome, Role};
+use crate::wiki::model::{
+    AccountState, CertRecord, ClaimOutcome, CreateAccount, RevokeOutcome, Role,
+};
 use crate::wiki::user_name;
 
 /// How long a link code stays valid, in seconds (SPEC §3: 10 minutes).
@@ -37,7 +39,7 @@ const ACCOUNT: &str = "/do/account";
 ///
 /// The wiki's very first account becomes an active admin, whatever the policy, so a fresh
 /// wiki has someone who can approve others without the CLI.
-pub fn register(app: &App, request: &Request) -> Result<Response, AppError> {
+pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let cert = valid_cert(request, app)?;
     let store = app.store();
     if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
@@ -85,7 +87,7 @@ pub fn register(app: &App, request: &Request) -> Result<Response, AppError> {
 }
 
 /// The first prompt, suggesting the certificate's common name when it could be taken.
-fn name_prompt(app: &App, cert: &ClientCert) -> Result<String, AppError> {
+fn name_prompt(app: &Capsule, cert: &ClientCert) -> Result<String, AppError> {
     let candidate = cert
         .common_name
         .as_deref()
@@ -118,7 +120,7 @@ struct EditLine {
 
 /// `/do/account`: who you are, your certificates and your recent edits. Pending and
 /// suspended accounts see it too, with their state explained.
-pub fn show(app: &App, request: &Request) -> Result<Response, AppError> {
+pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let who = require(request, app, Need::Account)?;
     let store = app.store();
     let certs: Vec<CertLine> = store
@@ -200,7 +202,7 @@ fn state_note(state: AccountState) -> Option<&'static str> {
 }
 
 /// `/do/account/link`: a fresh one-time code that binds another certificate to this account.
-pub fn link(app: &App, request: &Request) -> Result<Response, AppError> {
+pub fn link(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let who = require(request, app, Need::Account)?;
     let code = new_code()?;
     let expires = app.now() + LINK_CODE_SECONDS;
@@ -225,7 +227,7 @@ pub fn link(app: &App, request: &Request) -> Result<Response, AppError> {
 }
 
 /// `/do/account/claim`: from a new certificate, `10` for a code, then bind the certificate.
-pub fn claim(app: &App, request: &Request) -> Result<Response, AppError> {
+pub fn claim(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let cert = valid_cert(request, app)?;
     let store = app.store();
     if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
@@ -245,7 +247,7 @@ pub fn claim(app: &App, request: &Request) -> Result<Response, AppError> {
 }
 
 /// `/do/account/revoke/<prefix>`: unbind one of your certificates, never the last one.
-pub fn revoke(app: &App, request: &Request, prefix: &str) -> Result<Response, AppError> {
+pub fn revoke(app: &Capsule, request: &Request, prefix: &str) -> Result<Response, AppError> {
     let who = require(request, app, Need::Account)?;
     if prefix.len() != 16 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::BadRequest(

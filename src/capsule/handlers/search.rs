@@ -4,11 +4,11 @@
 use minijinja::context;
 use serde::Serialize;
 
-use crate::app::App;
-use crate::error::AppError;
+use crate::capsule::error::AppError;
+use crate::capsule::handlers::page::gemtext;
+use crate::capsule::Capsule;
 use crate::gemini::gemtext::one_line;
 use crate::gemini::{Request, Response};
-use crate::handlers::page::gemtext;
 use crate::wiki::PageName;
 
 /// Most results shown for one search.
@@ -22,7 +22,7 @@ struct Hit {
 }
 
 /// `/do/search`: a prompt, or `?words` → ranked results with snippets.
-pub fn search(app: &App, request: &Request) -> Result<Response, AppError> {
+pub fn search(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let words = request.query.as_deref().map(one_line).unwrap_or_default();
     if words.is_empty() {
         return Ok(Response::input("Search the wiki for words"));

@@ -2,10 +2,11 @@
 //! place an error becomes a Gemini status. Internal failures get a generic sentence for the
 //! person and the details go to the log.
 
-use crate::gemini::{RequestError, Response, Status};
-use crate::router::RouteError;
+use crate::capsule::router::RouteError;
+use crate::capsule::templates::TemplateError;
+use crate::gemini::{RequestError, Response};
+use crate::site::RateLimited;
 use crate::store::StoreError;
-use crate::templates::TemplateError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -41,18 +42,17 @@ pub enum AppError {
     Internal(String),
 }
 
+impl From<RateLimited> for AppError {
+    fn from(limited: RateLimited) -> Self {
+        Self::SlowDown(limited.wait_seconds)
+    }
+}
+
 impl AppError {
     /// The Gemini answer for this error.
     pub fn to_response(&self) -> Response {
         match self {
-            Self::Request(err) => {
-                let status = if err.status() == 53 {
-                    Status::ProxyRequestRefused
-                } else {
-                    Status::BadRequest
-                };
-                Response::with_status(status, err.to_string())
-            }
+            Self::Request(err) => Response::with_status(err.status(), err.to_string()),
             Self::Route(err) => Response::bad_request(err.to_string()),
             Self::BadRequest(message) => Response::bad_request(message.as_str()),
             Self::NotFound(message) => Response::not_found(message.as_str()),

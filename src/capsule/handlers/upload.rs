@@ -4,14 +4,14 @@
 //! uploaded file. Both resolve the uploader the same way, so what `admit` allowed is what
 //! `store` attributes.
 
-use crate::app::App;
-use crate::error::AppError;
+use crate::capsule::error::AppError;
+use crate::capsule::handlers::edit::check_page_size;
+use crate::capsule::handlers::guard::{decide, refuse, refuse_if_locked, Need};
+use crate::capsule::handlers::lists::base_url;
+use crate::capsule::router::Route;
+use crate::capsule::Capsule;
 use crate::gemini::{Request, Response, TitanParams};
-use crate::handlers::edit::{check_page_size, refuse_if_locked};
-use crate::handlers::guard::{require, Need};
-use crate::handlers::lists::base_url;
-use crate::router::Route;
-use crate::store::{Author, DeleteOutcome, NewRevision, Role};
+use crate::wiki::model::{Author, DeleteOutcome, NewRevision};
 use crate::wiki::{PageFormat, PageName};
 
 /// Body bytes read past the applicable limit when draining a refused upload, so a client
@@ -47,7 +47,7 @@ enum Admitted {
 
 /// Decides whether to read the announced body; `Err` carries the answer and how many body
 /// bytes to drain first (so the client, which may already be sending, gets to read it).
-pub fn admit(request: &Request, app: &App) -> Result<u64, (Response, u64)> {
+pub fn admit(request: &Request, app: &Capsule) -> Result<u64, (Response, u64)> {
     let params = params(request);
     let drain = params.size.unwrap_or(0).min(drain_cap(app));
     match check(request, app, &params) {
@@ -58,7 +58,7 @@ pub fn admit(request: &Request, app: &App) -> Result<u64, (Response, u64)> {
 }
 
 /// Stores an admitted upload whose body the connection has read (exactly `size` bytes).
-pub fn store(app: &App, request: &Request, name: &PageName) -> Result<Response, AppError> {
+pub fn store(app: &Capsule, request: &Request, name: &PageName) -> Result<Response, AppError> {
     let params = params(request);
     let uploader = uploader(request, app, &params)?;
     let page = app.store().page(name)?;
@@ -82,7 +82,7 @@ pub fn store(app: &App, request: &Request, name: &PageName) -> Result<Response, 
 }
 
 /// SPEC §4's order after host, port and path: name, identity or token, lock, MIME, size.
-fn check(request: &Request, app: &App, params: &TitanParams) -> Result<Admitted, AppError> {
+fn check(request: &Request, app: &Capsule, params: &TitanParams) -> Result<Admitted, AppError> {
     let name = match Route::from_request(request)? {
         Route::Upload { name } => name,
         _ => {
@@ -113,22 +113,18 @@ fn check(request: &Request, app: &App, params: &TitanParams) -> Result<Admitted,
 
 /// Identity or token: a usable registered certificate never needs a token; without one, a
 /// configured token edits as "anonymous"; a wrong token is `59`; otherwise the guard's 6x.
-fn uploader(request: &Request, app: &App, params: &TitanParams) -> Result<Uploader, AppError> {
-    let refused = match require(request, app, Need::Edit) {
+fn uploader(request: &Request, app: &Capsule, params: &TitanParams) -> Result<Uploader, AppError> {
+    let denied = match decide(request, app, Need::Edit)? {
         Ok(who) => {
             return Ok(Uploader {
                 author: Author::Account(who.account.id),
-                admin: who.account.role == Role::Admin,
+                admin: who.is_admin(),
                 rate_key: who.account.id,
             })
         }
-        Err(
-            err @ (AppError::CertRequired(_)
-            | AppError::CertNotAuthorised(_)
-            | AppError::CertNotValid(_)),
-        ) => err,
-        Err(other) => return Err(other),
+        Err(denied) => denied,
     };
+    let refused = refuse(&denied, request, None);
     match params.token.as_deref() {
         None => Err(refused),
         Some(token) if app.config().tokens.iter().any(|t| same_secret(t, token)) => Ok(Uploader {
@@ -144,7 +140,7 @@ fn uploader(request: &Request, app: &App, params: &TitanParams) -> Result<Upload
 }
 
 /// The kind an upload's MIME type makes; `59` for types this wiki does not take.
-fn kind(app: &App, mime: Option<&str>) -> Result<Kind, AppError> {
+fn kind(app: &Capsule, mime: Option<&str>) -> Result<Kind, AppError> {
     let mime = mime.unwrap_or("text/gemini");
     if let Some(format) = PageFormat::from_mime(mime) {
         return Ok(Kind::Page(format));
@@ -164,7 +160,7 @@ fn kind(app: &App, mime: Option<&str>) -> Result<Kind, AppError> {
 }
 
 /// The size to read: present, within the kind's limit, and not zero for a file.
-fn check_size(app: &App, kind: &Kind, size: Option<u64>) -> Result<u64, AppError> {
+fn check_size(app: &Capsule, kind: &Kind, size: Option<u64>) -> Result<u64, AppError> {
     let size = size.ok_or_else(|| {
         AppError::BadRequest(
             "A Titan upload needs ;size=N with the body's length in bytes (;size=0 deletes)".into(),
@@ -190,7 +186,7 @@ fn check_size(app: &App, kind: &Kind, size: Option<u64>) -> Result<u64, AppError
 }
 
 fn save_text(
-    app: &App,
+    app: &Capsule,
     request: &Request,
     name: &PageName,
     uploader: Uploader,
@@ -219,7 +215,7 @@ fn save_text(
 /// history, where the deletion shows; deleting a deleted page changes nothing, like an
 /// identical upload.
 fn delete(
-    app: &App,
+    app: &Capsule,
     request: &Request,
     name: &PageName,
     uploader: Uploader,
@@ -246,7 +242,7 @@ fn params(request: &Request) -> TitanParams {
 
 /// The most body bytes a refusal drains: beyond the larger limit, refusing fast matters more
 /// than the client's reading the answer.
-fn drain_cap(app: &App) -> u64 {
+fn drain_cap(app: &Capsule) -> u64 {
     let config = app.config();
     config
         .limits

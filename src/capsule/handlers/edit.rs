@@ -1,28 +1,28 @@
 //! Input-driven edits for clients without Titan: the `/do/edit/<name>` menu and the append /
 //! replace / delete prompts (`10` → `?text` → new revision → `30`). Every route here passes
 //! the identity guard with edit rights first; locked pages refuse non-admins. Titan uploads
-//! live in `upload.rs` and share [`refuse_if_locked`] with this module.
+//! live in `upload.rs`; both refuse locked pages through the guard.
 
 use minijinja::context;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
-use crate::app::App;
-use crate::error::AppError;
+use crate::capsule::error::AppError;
+use crate::capsule::handlers::guard::{refuse_if_locked, require, Need, Who};
+use crate::capsule::handlers::lists::base_url;
+use crate::capsule::handlers::page::gemtext;
+use crate::capsule::router::EditAction;
+use crate::capsule::Capsule;
 use crate::gemini::request::MAX_URL_LEN;
 use crate::gemini::{Request, Response};
-use crate::handlers::guard::{require, Need, Who};
-use crate::handlers::lists::base_url;
-use crate::handlers::page::gemtext;
-use crate::router::EditAction;
-use crate::store::{Author, DeleteOutcome, NewRevision, Page, Revision, Role};
+use crate::wiki::model::{Author, DeleteOutcome, NewRevision, Page, Revision};
 use crate::wiki::{PageFormat, PageName};
 
 /// `/do/edit/<name>`: what the page is now and the ways to change it. Works for a page that
 /// does not exist yet (or was deleted): whatever is written first creates it.
-pub fn menu(app: &App, request: &Request, name: &PageName) -> Result<Response, AppError> {
+pub fn menu(app: &Capsule, request: &Request, name: &PageName) -> Result<Response, AppError> {
     let who = require(request, app, Need::Edit)?;
     let page = app.store().page(name)?;
-    refuse_if_locked(name, page.as_ref(), is_admin(&who))?;
+    refuse_if_locked(name, page.as_ref(), who.is_admin())?;
     let live = page.as_ref().filter(|p| !p.current.deleted);
     let current = live.map_or("", |p| p.current.text.as_str());
     let base = base_url(request);
@@ -47,14 +47,14 @@ pub fn menu(app: &App, request: &Request, name: &PageName) -> Result<Response, A
 
 /// `/do/edit/<name>/{append,replace,delete}`.
 pub fn act(
-    app: &App,
+    app: &Capsule,
     request: &Request,
     name: &PageName,
     action: EditAction,
 ) -> Result<Response, AppError> {
     let who = require(request, app, Need::Edit)?;
     let page = app.store().page(name)?;
-    refuse_if_locked(name, page.as_ref(), is_admin(&who))?;
+    refuse_if_locked(name, page.as_ref(), who.is_admin())?;
     let live = page.filter(|p| !p.current.deleted);
     match action {
         EditAction::Append => append(app, request, name, &who, live),
@@ -63,24 +63,11 @@ pub fn act(
     }
 }
 
-/// `61` when `page` is locked and the editor is not an admin.
-///
-/// # Errors
-/// [`AppError::CertNotAuthorised`] naming the page.
-pub fn refuse_if_locked(name: &PageName, page: Option<&Page>, admin: bool) -> Result<(), AppError> {
-    match page {
-        Some(page) if page.locked && !admin => Err(AppError::CertNotAuthorised(format!(
-            "“{name}” is locked; ask an admin of this wiki to change it or unlock it"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 /// `59` when `text` is longer than `[limits] max_page_size`.
 ///
 /// # Errors
 /// [`AppError::BadRequest`] naming both sizes.
-pub fn check_page_size(app: &App, size: u64) -> Result<(), AppError> {
+pub fn check_page_size(app: &Capsule, size: u64) -> Result<(), AppError> {
     let limit = app.config().limits.max_page_size;
     if size > limit {
         return Err(AppError::BadRequest(format!(
@@ -91,7 +78,7 @@ pub fn check_page_size(app: &App, size: u64) -> Result<(), AppError> {
 }
 
 fn append(
-    app: &App,
+    app: &Capsule,
     request: &Request,
     name: &PageName,
     who: &Who,
@@ -129,7 +116,7 @@ fn append(
 }
 
 fn replace(
-    app: &App,
+    app: &Capsule,
     request: &Request,
     name: &PageName,
     who: &Who,
@@ -147,7 +134,7 @@ fn replace(
 }
 
 fn delete(
-    app: &App,
+    app: &Capsule,
     request: &Request,
     name: &PageName,
     who: &Who,
@@ -177,7 +164,7 @@ fn delete(
 
 /// Saves `text` as the next revision by `who` and sends them to the page.
 fn save(
-    app: &App,
+    app: &Capsule,
     name: &PageName,
     who: &Who,
     text: &str,
@@ -203,10 +190,6 @@ fn typed(request: &Request) -> Option<&str> {
         .as_deref()
         .map(str::trim)
         .filter(|text| !text.is_empty())
-}
-
-fn is_admin(who: &Who) -> bool {
-    who.account.role == Role::Admin
 }
 
 fn format_label(format: PageFormat) -> &'static str {

@@ -3,21 +3,24 @@
 
 use minijinja::context;
 
-use crate::app::App;
-use crate::error::AppError;
+use crate::capsule::error::AppError;
+use crate::capsule::handlers::format_time;
+use crate::capsule::Capsule;
+use crate::gemini::render_page;
 use crate::gemini::Response;
-use crate::handlers::format_time;
-use crate::store::Page;
-use crate::wiki::{self, PageName};
+use crate::wiki::model::Page;
+use crate::wiki::{PageFormat, PageName};
 
 /// `/`: the main page rendered, then the wiki's menu.
-pub fn home(app: &App) -> Result<Response, AppError> {
+pub fn home(app: &Capsule) -> Result<Response, AppError> {
     let config = app.config();
     let body = match PageName::new(&config.main_page) {
         Ok(name) => match app.store().page(&name)? {
-            Some(page) if !page.current.deleted => {
-                wiki::render(&name, &page.current.text, page.current.format)
-            }
+            Some(page) if !page.current.deleted => render_page(
+                name.as_str(),
+                &page.current.text,
+                page.current.format == PageFormat::Markdown,
+            ),
             _ => format!("# {}\n\nThis wiki has no main page yet.\n", config.title),
         },
         Err(_) => format!("# {}\n", config.title),
@@ -30,7 +33,7 @@ pub fn home(app: &App) -> Result<Response, AppError> {
 }
 
 /// `/page/<name>[/<rev>]`.
-pub fn show(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, AppError> {
+pub fn show(app: &Capsule, name: &PageName, rev: Option<u32>) -> Result<Response, AppError> {
     let (page, revision) = match rev {
         None => {
             let page = live_page(app, name)?;
@@ -52,7 +55,11 @@ pub fn show(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, Ap
         }
     };
     let old = revision.number != page.current.number;
-    let body = wiki::render(name, &revision.text, revision.format);
+    let body = render_page(
+        name.as_str(),
+        &revision.text,
+        revision.format == PageFormat::Markdown,
+    );
     let out = app.templates().render(
         "page.gmi",
         context! {
@@ -71,7 +78,7 @@ pub fn show(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, Ap
 }
 
 /// `/raw/<name>[/<rev>]`: the stored source, byte-exact, with its own MIME type.
-pub fn raw(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, AppError> {
+pub fn raw(app: &Capsule, name: &PageName, rev: Option<u32>) -> Result<Response, AppError> {
     let revision = match rev {
         None => live_page(app, name)?.current,
         // Like old pages, old sources stay readable after a deletion.
@@ -86,7 +93,7 @@ pub fn raw(app: &App, name: &PageName, rev: Option<u32>) -> Result<Response, App
 }
 
 /// `/file/<name>`: an uploaded file with its stored MIME type.
-pub fn file(app: &App, name: &PageName) -> Result<Response, AppError> {
+pub fn file(app: &Capsule, name: &PageName) -> Result<Response, AppError> {
     let file = app
         .store()
         .file(name)?
@@ -104,7 +111,7 @@ pub fn robots() -> Response {
 }
 
 /// The page if it exists and is not deleted, else a `51` saying how to create it.
-fn live_page(app: &App, name: &PageName) -> Result<Page, AppError> {
+fn live_page(app: &Capsule, name: &PageName) -> Result<Page, AppError> {
     match app.store().page(name)? {
         Some(page) if !page.current.deleted => Ok(page),
         Some(_) => Err(AppError::NotFound(format!(
@@ -127,6 +134,6 @@ fn no_revision(name: &PageName, number: u32) -> AppError {
 }
 
 /// A `20` gemtext response with the configured language.
-pub fn gemtext(app: &App, body: String) -> Response {
+pub fn gemtext(app: &Capsule, body: String) -> Response {
     Response::success(app.config().gemtext_mime(), body.into_bytes())
 }

@@ -4,11 +4,11 @@ use minijinja::context;
 use serde::Serialize;
 use similar::TextDiff;
 
-use crate::app::App;
-use crate::error::AppError;
+use crate::capsule::error::AppError;
+use crate::capsule::handlers::page::gemtext;
+use crate::capsule::handlers::{format_time, offset, paging, PAGE_SIZE};
+use crate::capsule::Capsule;
 use crate::gemini::Response;
-use crate::handlers::page::gemtext;
-use crate::handlers::{format_time, offset, paging, PAGE_SIZE};
 use crate::wiki::PageName;
 
 #[derive(Serialize)]
@@ -22,7 +22,7 @@ struct RevisionLine {
 }
 
 /// `/history/<name>`: revisions newest first, paged.
-pub fn list(app: &App, name: &PageName, page: u32) -> Result<Response, AppError> {
+pub fn list(app: &Capsule, name: &PageName, page: u32) -> Result<Response, AppError> {
     let store = app.store();
     let current = store.page(name)?.ok_or_else(|| {
         AppError::NotFound(format!(
@@ -53,7 +53,7 @@ pub fn list(app: &App, name: &PageName, page: u32) -> Result<Response, AppError>
 }
 
 /// `/diff/<name>/<rev>`: what revision `rev` changed relative to `rev - 1`.
-pub fn diff(app: &App, name: &PageName, rev: u32) -> Result<Response, AppError> {
+pub fn diff(app: &Capsule, name: &PageName, rev: u32) -> Result<Response, AppError> {
     let store = app.store();
     let after = store.revision(name, rev)?.ok_or_else(|| {
         AppError::NotFound(format!(

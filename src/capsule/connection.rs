@@ -14,7 +14,8 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 use tokio_openssl::SslStream;
 
-use crate::app::{Admission, App};
+use super::admission::{self, Admission};
+use super::Capsule;
 use crate::config::Timeouts;
 use crate::gemini::{Authority, Response};
 use crate::tls;
@@ -37,7 +38,7 @@ pub async fn serve(
     tcp: TcpStream,
     client: IpAddr,
     acceptor: Arc<SslAcceptor>,
-    app: Arc<App>,
+    app: Arc<Capsule>,
     authority: Arc<Authority>,
     timeouts: Timeouts,
 ) {
@@ -77,7 +78,7 @@ pub async fn serve(
             return;
         }
     };
-    let (path, response) = match app.admit(line, cert, client, &authority).await {
+    let (path, response) = match admission::admit(&app, line, cert, client, &authority).await {
         Admission::Respond { path, response } => (path, response),
         Admission::Reject {
             path,
@@ -93,14 +94,14 @@ pub async fn serve(
         }
         Admission::Handle(request) => {
             let path = request.path();
-            (path, app.respond(*request).await)
+            (path, admission::respond(&app, *request).await)
         }
         Admission::ReadBody { mut request, size } => {
             let path = request.path();
             match timeout(timeouts.body, read_body(&mut stream, leftover, size)).await {
                 Ok(Ok(body)) => {
                     request.body = Some(body);
-                    (path, app.respond(*request).await)
+                    (path, admission::respond(&app, *request).await)
                 }
                 Ok(Err(BodyError::TooMuch)) => (
                     path,

@@ -1,0 +1,96 @@
+//! Admission: the two async entry points the connection calls. [`admit`] decides what to do
+//! with a request line — rate limit, parse, and for Titan every check before a body byte is
+//! read — and [`respond`] runs the handler, off the reactor unless it is a quick read.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use super::error::AppError;
+use super::handlers;
+use super::router::Route;
+use super::Capsule;
+use crate::gemini::{Authority, Request, Response, Scheme};
+use crate::identity::ClientCert;
+
+/// What the connection should do next with a request.
+#[derive(Debug)]
+pub enum Admission {
+    /// Answer at once (bad request line, rate limit, …).
+    Respond { path: String, response: Response },
+    /// Refuse a Titan upload; first read and discard up to `drain` body bytes so the client
+    /// gets to read the error.
+    Reject {
+        path: String,
+        response: Response,
+        drain: u64,
+    },
+    /// Run the handler.
+    Handle(Box<Request>),
+    /// Read exactly `size` body bytes, then run the handler.
+    ReadBody { request: Box<Request>, size: u64 },
+}
+
+/// Parses the request line and decides how to go on. Titan uploads are checked here,
+/// before any body byte is read.
+pub async fn admit(
+    capsule: &Arc<Capsule>,
+    line: Vec<u8>,
+    client_cert: Option<ClientCert>,
+    client: IpAddr,
+    authority: &Authority,
+) -> Admission {
+    if let Err(limited) = capsule.site().check_request_rate(client) {
+        return Admission::Respond {
+            path: "-".into(),
+            response: AppError::from(limited).to_response(),
+        };
+    }
+    let mut request = match Request::parse(&line, authority) {
+        Ok(request) => request,
+        Err(err) => {
+            return Admission::Respond {
+                path: "-".into(),
+                response: AppError::from(err).to_response(),
+            }
+        }
+    };
+    request.client_cert = client_cert;
+    if request.scheme != Scheme::Titan {
+        return Admission::Handle(Box::new(request));
+    }
+    let capsule = Arc::clone(capsule);
+    let checked = tokio::task::spawn_blocking(move || {
+        let verdict = handlers::upload::admit(&request, &capsule);
+        (request, verdict)
+    })
+    .await;
+    match checked {
+        Ok((request, Ok(size))) => Admission::ReadBody {
+            request: Box::new(request),
+            size,
+        },
+        Ok((request, Err((response, drain)))) => Admission::Reject {
+            path: request.path(),
+            response,
+            drain,
+        },
+        Err(err) => Admission::Respond {
+            path: "-".into(),
+            response: AppError::Internal(err.to_string()).to_response(),
+        },
+    }
+}
+
+/// Answers `request`. Quick reads (see [`Route::is_quick_read`]) run right here on the
+/// runtime thread; everything that writes, waits for `fsync` or may scan many rows runs
+/// on the blocking pool, so the reactor never stalls behind the disk.
+pub async fn respond(capsule: &Arc<Capsule>, request: Request) -> Response {
+    let route = Route::from_request(&request);
+    if route.as_ref().map_or(true, Route::is_quick_read) {
+        return handlers::answer(route, &request, capsule);
+    }
+    let capsule = Arc::clone(capsule);
+    tokio::task::spawn_blocking(move || handlers::answer(route, &request, &capsule))
+        .await
+        .unwrap_or_else(|err| AppError::Internal(err.to_string()).to_response())
+}

@@ -1,0 +1,348 @@
+//! Every URL the Gemini front-end prints, built in one place: [`path`] is the inverse of the
+//! router ([`Route::from_request`]), so a path segment added to a route (a revision, an action
+//! token) is one change here. Templates get the same builder as functions (see
+//! [`register`]), so no handler or template concatenates a URL by hand.
+
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Error, ErrorKind};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use super::router::{AdminAction, EditAction, Route};
+use crate::gemini::Request;
+use crate::wiki::PageName;
+
+/// Characters left as they are in one path segment; everything else is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+pub const HOME: &str = "/";
+pub const INDEX: &str = "/do/index";
+pub const CHANGES: &str = "/do/changes";
+pub const ATOM: &str = "/do/atom";
+pub const SEARCH: &str = "/do/search";
+pub const NEW: &str = "/do/new";
+pub const REGISTER: &str = "/do/register";
+pub const ACCOUNT: &str = "/do/account";
+pub const ADMIN: &str = "/do/admin";
+
+/// One path segment, percent-encoded.
+pub fn segment(text: &str) -> String {
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// The absolute path of `route` on this capsule.
+pub fn path(route: &Route) -> String {
+    let n = |name: &PageName| name.encoded();
+    match route {
+        Route::Home | Route::NotFound => HOME.into(),
+        Route::Robots => "/robots.txt".into(),
+        Route::Page { name, rev: None } => format!("/page/{}", n(name)),
+        Route::Page {
+            name,
+            rev: Some(rev),
+        } => format!("/page/{}/{rev}", n(name)),
+        Route::Raw { name, rev: None } | Route::Upload { name } => format!("/raw/{}", n(name)),
+        Route::Raw {
+            name,
+            rev: Some(rev),
+        } => format!("/raw/{}/{rev}", n(name)),
+        Route::History { name, page } => with_page(&format!("/history/{}", n(name)), *page),
+        Route::Diff { name, rev } => format!("/diff/{}/{rev}", n(name)),
+        Route::File { name } => format!("/file/{}", n(name)),
+        Route::Index { page } => with_page(INDEX, *page),
+        Route::Changes { page } => with_page(CHANGES, *page),
+        Route::Atom => ATOM.into(),
+        Route::Search => SEARCH.into(),
+        Route::New => NEW.into(),
+        Route::Register => REGISTER.into(),
+        Route::Account => ACCOUNT.into(),
+        Route::AccountLink => "/do/account/link".into(),
+        Route::AccountClaim => "/do/account/claim".into(),
+        Route::AccountRevoke { prefix } => format!("/do/account/revoke/{}", segment(prefix)),
+        Route::Edit { name } => format!("/do/edit/{}", n(name)),
+        Route::EditAction { name, action } => {
+            format!("/do/edit/{}/{}", n(name), action.as_str())
+        }
+        Route::Admin(action) => admin(action),
+    }
+}
+
+fn admin(action: &AdminAction) -> String {
+    match action {
+        AdminAction::Overview => ADMIN.into(),
+        AdminAction::Approve { account } => format!("{ADMIN}/approve/{}", segment(account)),
+        AdminAction::Suspend { account } => format!("{ADMIN}/suspend/{}", segment(account)),
+        AdminAction::Lock { name } => format!("{ADMIN}/lock/{}", name.encoded()),
+        AdminAction::Unlock { name } => format!("{ADMIN}/unlock/{}", name.encoded()),
+        AdminAction::Restore { name, rev } => {
+            format!("{ADMIN}/restore/{}/{rev}", name.encoded())
+        }
+    }
+}
+
+/// `base?page=N` for list pages after the first.
+fn with_page(base: &str, page: u32) -> String {
+    if page > 1 {
+        format!("{base}?page={page}")
+    } else {
+        base.to_string()
+    }
+}
+
+/// `/page/<name>`.
+pub fn page(name: &PageName) -> String {
+    path(&Route::Page {
+        name: name.clone(),
+        rev: None,
+    })
+}
+
+/// `/history/<name>`.
+pub fn history(name: &PageName) -> String {
+    path(&Route::History {
+        name: name.clone(),
+        page: 1,
+    })
+}
+
+/// `/do/edit/<name>`.
+pub fn edit(name: &PageName) -> String {
+    path(&Route::Edit { name: name.clone() })
+}
+
+/// `gemini://<host>[:port]` of the request, for URLs that must be absolute (answers to
+/// Titan uploads, feeds).
+pub fn base(request: &Request) -> String {
+    origin("gemini", request)
+}
+
+/// `titan://<host>[:port]` of the request.
+pub fn titan_base(request: &Request) -> String {
+    origin("titan", request)
+}
+
+fn origin(scheme: &str, request: &Request) -> String {
+    if request.port == 1965 {
+        format!("{scheme}://{}", request.host)
+    } else {
+        format!("{scheme}://{}:{}", request.host, request.port)
+    }
+}
+
+/// Registers the builder with the templates: `page_url(name, rev=…)`, `raw_url(name, rev=…)`,
+/// `history_url(name)`, `diff_url(name, rev)`, `edit_url(name, action=…)`,
+/// `admin_url(action, target=…, rev=…)`, `revoke_url(prefix)`, and the fixed paths as
+/// `urls.home`, `urls.changes`, ….
+pub fn register(env: &mut Environment<'static>) {
+    env.add_function("page_url", |name: String, kw: Kwargs| {
+        let rev = kw.get::<Option<u32>>("rev")?;
+        kw.assert_all_used()?;
+        Ok(path(&Route::Page {
+            name: name_arg(&name)?,
+            rev,
+        }))
+    });
+    env.add_function("raw_url", |name: String, kw: Kwargs| {
+        let rev = kw.get::<Option<u32>>("rev")?;
+        kw.assert_all_used()?;
+        Ok(path(&Route::Raw {
+            name: name_arg(&name)?,
+            rev,
+        }))
+    });
+    env.add_function("history_url", |name: String| {
+        Ok(path(&Route::History {
+            name: name_arg(&name)?,
+            page: 1,
+        }))
+    });
+    env.add_function("diff_url", |name: String, rev: u32| {
+        Ok(path(&Route::Diff {
+            name: name_arg(&name)?,
+            rev,
+        }))
+    });
+    env.add_function("edit_url", |name: String, kw: Kwargs| {
+        let action = kw.get::<Option<String>>("action")?;
+        kw.assert_all_used()?;
+        let name = name_arg(&name)?;
+        Ok(path(&match action.as_deref() {
+            None => Route::Edit { name },
+            Some(action) => Route::EditAction {
+                name,
+                action: EditAction::from_str_opt(action)
+                    .ok_or_else(|| bad_arg(format!("no edit action {action:?}")))?,
+            },
+        }))
+    });
+    env.add_function("admin_url", |action: String, kw: Kwargs| {
+        let target = kw.get::<Option<String>>("target")?;
+        let rev = kw.get::<Option<u32>>("rev")?;
+        kw.assert_all_used()?;
+        Ok(admin(&admin_action(&action, target, rev)?))
+    });
+    env.add_function("revoke_url", |prefix: String| {
+        Ok(path(&Route::AccountRevoke { prefix }))
+    });
+    env.add_global(
+        "urls",
+        minijinja::context! {
+            home => HOME, index => INDEX, changes => CHANGES, atom => ATOM, search => SEARCH,
+            new => NEW, register => REGISTER, account => ACCOUNT, admin => ADMIN,
+            account_link => path(&Route::AccountLink),
+        },
+    );
+}
+
+fn admin_action(
+    action: &str,
+    target: Option<String>,
+    rev: Option<u32>,
+) -> Result<AdminAction, Error> {
+    let target = || {
+        target
+            .clone()
+            .ok_or_else(|| bad_arg(format!("{action} needs a target")))
+    };
+    Ok(match action {
+        "overview" => AdminAction::Overview,
+        "approve" => AdminAction::Approve { account: target()? },
+        "suspend" => AdminAction::Suspend { account: target()? },
+        "lock" => AdminAction::Lock {
+            name: name_arg(&target()?)?,
+        },
+        "unlock" => AdminAction::Unlock {
+            name: name_arg(&target()?)?,
+        },
+        "restore" => AdminAction::Restore {
+            name: name_arg(&target()?)?,
+            rev: rev.ok_or_else(|| bad_arg("restore needs rev".into()))?,
+        },
+        other => return Err(bad_arg(format!("no admin action {other:?}"))),
+    })
+}
+
+fn name_arg(name: &str) -> Result<PageName, Error> {
+    PageName::new(name).map_err(|err| bad_arg(format!("page name {name:?}: {err}")))
+}
+
+fn bad_arg(message: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gemini::Authority;
+
+    fn routed(path: &str) -> Route {
+        let authority = Authority {
+            hosts: vec!["localhost".into()],
+            port: 1965,
+        };
+        let line = format!("gemini://localhost{path}");
+        let request = Request::parse(line.as_bytes(), &authority).unwrap();
+        Route::from_request(&request).unwrap()
+    }
+
+    fn name(text: &str) -> PageName {
+        PageName::new(text).unwrap()
+    }
+
+    #[test]
+    fn every_built_url_routes_back_to_its_route() {
+        let odd = name("Ünïcode page?#%;");
+        let routes = vec![
+            Route::Home,
+            Route::Robots,
+            Route::Page {
+                name: odd.clone(),
+                rev: None,
+            },
+            Route::Page {
+                name: odd.clone(),
+                rev: Some(3),
+            },
+            Route::Raw {
+                name: odd.clone(),
+                rev: None,
+            },
+            Route::Raw {
+                name: odd.clone(),
+                rev: Some(2),
+            },
+            Route::History {
+                name: odd.clone(),
+                page: 1,
+            },
+            Route::History {
+                name: odd.clone(),
+                page: 4,
+            },
+            Route::Diff {
+                name: odd.clone(),
+                rev: 5,
+            },
+            Route::File { name: odd.clone() },
+            Route::Index { page: 2 },
+            Route::Changes { page: 1 },
+            Route::Atom,
+            Route::Search,
+            Route::New,
+            Route::Register,
+            Route::Account,
+            Route::AccountLink,
+            Route::AccountClaim,
+            Route::AccountRevoke {
+                prefix: "0123456789abcdef".into(),
+            },
+            Route::Edit { name: odd.clone() },
+            Route::EditAction {
+                name: odd.clone(),
+                action: EditAction::Replace,
+            },
+            Route::Admin(AdminAction::Overview),
+            Route::Admin(AdminAction::Approve {
+                account: "ann.b-c_d".into(),
+            }),
+            Route::Admin(AdminAction::Suspend {
+                account: "Zoë".into(),
+            }),
+            Route::Admin(AdminAction::Lock { name: odd.clone() }),
+            Route::Admin(AdminAction::Unlock { name: odd.clone() }),
+            Route::Admin(AdminAction::Restore {
+                name: odd.clone(),
+                rev: 7,
+            }),
+        ];
+        for route in routes {
+            let built = path(&route);
+            assert_eq!(routed(&built), route, "{built}");
+        }
+    }
+
+    #[test]
+    fn template_functions_build_the_same_urls() {
+        let mut env = Environment::new();
+        register(&mut env);
+        let render = |source: &str| env.render_str(source, minijinja::context! {}).unwrap();
+        assert_eq!(render("{{ page_url('A b') }}"), "/page/A%20b");
+        assert_eq!(render("{{ page_url('A b', rev=2) }}"), "/page/A%20b/2");
+        assert_eq!(render("{{ diff_url('A', 3) }}"), "/diff/A/3");
+        assert_eq!(
+            render("{{ edit_url('A', action='append') }}"),
+            "/do/edit/A/append"
+        );
+        assert_eq!(
+            render("{{ admin_url('restore', target='A', rev=1) }}"),
+            "/do/admin/restore/A/1"
+        );
+        assert_eq!(render("{{ urls.changes }}"), "/do/changes");
+        assert!(env
+            .render_str("{{ page_url('') }}", minijinja::context! {})
+            .is_err());
+    }
+}
