@@ -5,6 +5,8 @@
 mod accounts;
 /// The admin command line against a running server's store (SPEC §6).
 mod cli;
+/// Issue 11: crafted client chains and look-alike names cost nothing and impersonate no one.
+mod hardening;
 /// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).
 mod editing;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
