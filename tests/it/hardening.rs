@@ -109,3 +109,59 @@ fn a_chain_over_the_cap_is_refused_at_handshake_and_others_are_still_served() {
     server.get_as(&plain, "/").assert_status(20);
     server.get("/").assert_status(20);
 }
+
+/// `/do/register?<name>` presenting `cert`.
+fn register_name(server: &TestServer, cert: &TestCert, name: &str) -> crate::support::Reply {
+    let query = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    server.get_as(cert, &format!("/do/register?{query}"))
+}
+
+#[test]
+fn a_look_alike_of_an_existing_name_is_asked_again_with_the_name_it_imitates() {
+    let server = TestServer::start();
+    let alice = TestCert::ec("alice");
+    register_name(&server, &alice, "alice").assert_status(30);
+    let mallory = TestCert::ec("mallory");
+    for (look_alike, meta) in [
+        (
+            "\u{430}lice",
+            "“\u{430}lice” looks like the existing name “alice”; choose another user name",
+        ),
+        ("ａｌｉｃｅ", "“alice” is taken; choose another user name"),
+        (
+            "ali\u{200B}ce",
+            "“ali\u{200B}ce” looks like the existing name “alice”; choose another user name",
+        ),
+    ] {
+        let reply = register_name(&server, &mallory, look_alike);
+        reply.assert_status(10);
+        assert_eq!(reply.meta, meta);
+    }
+    assert_eq!(server.store().accounts().unwrap().len(), 1);
+}
+
+#[test]
+fn reserved_look_alikes_and_invisible_names_are_asked_again_with_the_reason() {
+    let server = TestServer::start();
+    let cert = TestCert::ec("x");
+    for (name, meta) in [
+        ("ＡＤＭＩＮ", "“ADMIN” is reserved; choose another user name"),
+        (
+            "\u{430}dmin",
+            "“\u{430}dmin” looks like the reserved name “admin”; choose another user name",
+        ),
+        (
+            "\u{3164}\u{3164}",
+            "The name contains an invisible character U+1160; choose another user name",
+        ),
+        (
+            "p\u{430}ypal",
+            "“p\u{430}ypal” mixes Latin and Cyrillic letters; choose another user name",
+        ),
+    ] {
+        let reply = register_name(&server, &cert, name);
+        reply.assert_status(10);
+        assert_eq!(reply.meta, meta, "{name:?}");
+    }
+    assert!(server.store().accounts().unwrap().is_empty());
+}
