@@ -49,9 +49,18 @@ fn main() {
     let leaf = certificate(&name("client"), &name("client"), &leaf_key, &leaf_key);
     let chains = [
         ("lone certificate", Vec::new()),
-        ("14 fake RSA-2048 intermediates (<16 KiB)", fake_chain(14, 2048)),
-        ("75 fake RSA-3072 intermediates (~90 KiB)", fake_chain(75, 3072)),
-        ("75 same-name garbage-signed RSA-3072 (~90 KiB)", same_name_chain(75)),
+        (
+            "14 fake RSA-2048 intermediates (<16 KiB)",
+            fake_chain(14, 2048),
+        ),
+        (
+            "75 fake RSA-3072 intermediates (~90 KiB)",
+            fake_chain(75, 3072),
+        ),
+        (
+            "75 same-name garbage-signed RSA-3072 (~90 KiB)",
+            same_name_chain(75),
+        ),
     ];
     // Warm-up, so the first measured pair does not pay for lazy initialisation.
     measure(

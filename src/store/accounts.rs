@@ -10,10 +10,10 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{pages, parse_column, Result, Store, StoreError};
 use crate::identity::{ClientCert, Fingerprint};
-use crate::wiki::user_name;
 use crate::store::types::{
     Account, AccountState, CertRecord, Change, ClaimOutcome, CreateAccount, RevokeOutcome, Role,
 };
+use crate::wiki::user_name;
 
 /// An account's columns, for the table aliased `a`.
 macro_rules! select_account {

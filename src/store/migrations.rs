@@ -64,7 +64,12 @@ mod tests {
     fn version_1_keys_become_skeletons_and_look_alikes_are_all_kept() {
         let mut conn = Connection::open_in_memory().unwrap();
         MIGRATIONS.to_version(&mut conn, 1).unwrap();
-        for (id, name) in [(1, "alice"), (2, "Bob"), (3, "\u{430}lice"), (4, "ａｌｉｃｅ")] {
+        for (id, name) in [
+            (1, "alice"),
+            (2, "Bob"),
+            (3, "\u{430}lice"),
+            (4, "ａｌｉｃｅ"),
+        ] {
             conn.execute(
                 "INSERT INTO accounts (id, name, name_key, role, state, created) \
                  VALUES (?1, ?2, lower(?2), 'editor', 'active', 0)",

@@ -35,7 +35,10 @@ pub enum UserNameError {
     #[error("“{name}” is reserved")]
     Reserved { name: String },
     #[error("“{name}” looks like the reserved name “{reserved}”")]
-    LooksReserved { name: String, reserved: &'static str },
+    LooksReserved {
+        name: String,
+        reserved: &'static str,
+    },
     #[error("“{name}” is taken")]
     Taken { name: String },
     #[error("“{name}” looks like the existing name “{existing}”")]
@@ -158,7 +161,16 @@ mod tests {
 
     #[test]
     fn accepts_letters_digits_and_marks() {
-        for name in ["alice", "Bob_2", "c.d-e", "Zoë", "ä", "Алиса", "山田たろう", "김철수"] {
+        for name in [
+            "alice",
+            "Bob_2",
+            "c.d-e",
+            "Zoë",
+            "ä",
+            "Алиса",
+            "山田たろう",
+            "김철수",
+        ] {
             assert_eq!(check(name), Ok(()), "{name}");
         }
     }
@@ -251,7 +263,14 @@ mod tests {
     #[test]
     fn look_alikes_share_a_key() {
         let alice = key("alice");
-        for name in ["alice", "ALICE", "Alice", "\u{430}lice", "ａｌｉｃｅ", "ＡＬＩＣＥ"] {
+        for name in [
+            "alice",
+            "ALICE",
+            "Alice",
+            "\u{430}lice",
+            "ａｌｉｃｅ",
+            "ＡＬＩＣＥ",
+        ] {
             assert_eq!(key(name), alice, "{name}");
         }
         assert_eq!(key("rnallory"), key("mallory"));

@@ -92,7 +92,9 @@ fn a_chain_over_the_cap_is_refused_at_handshake_and_others_are_still_served() {
         .chain(&chain)
         .tls_version(SslVersion::TLS1_2)
         .try_send(server.addr, &server.url("/"));
-    let err = tls12.err().expect("a TLS 1.2 handshake with a 20 KiB chain fails");
+    let err = tls12
+        .err()
+        .expect("a TLS 1.2 handshake with a 20 KiB chain fails");
     assert!(err.contains("alert"), "{err}");
     // TLS 1.3: the client's handshake ends before the server reads its certificate, so the
     // refusal arrives instead of a response.
@@ -145,7 +147,10 @@ fn reserved_look_alikes_and_invisible_names_are_asked_again_with_the_reason() {
     let server = TestServer::start();
     let cert = TestCert::ec("x");
     for (name, meta) in [
-        ("ＡＤＭＩＮ", "“ADMIN” is reserved; choose another user name"),
+        (
+            "ＡＤＭＩＮ",
+            "“ADMIN” is reserved; choose another user name",
+        ),
         (
             "\u{430}dmin",
             "“\u{430}dmin” looks like the reserved name “admin”; choose another user name",
@@ -164,4 +169,27 @@ fn reserved_look_alikes_and_invisible_names_are_asked_again_with_the_reason() {
         assert_eq!(reply.meta, meta, "{name:?}");
     }
     assert!(server.store().accounts().unwrap().is_empty());
+}
+
+#[test]
+fn page_names_with_bidi_overrides_or_paragraph_separators_are_refused_with_the_character() {
+    let server = TestServer::start();
+    for (path, meta) in [
+        (
+            "/page/%E2%80%AEtxt.exe",
+            "Invalid page name: a page name cannot contain the invisible formatting character U+202E",
+        ),
+        (
+            "/page/a%E2%80%8Bb",
+            "Invalid page name: a page name cannot contain the invisible formatting character U+200B",
+        ),
+        (
+            "/page/a%E2%80%A9%23%20Fake",
+            "Invalid page name: a page name cannot contain control characters or line breaks (U+2029)",
+        ),
+    ] {
+        let reply = server.get(path);
+        reply.assert_status(59);
+        assert_eq!(reply.meta, meta, "{path}");
+    }
 }

@@ -5,10 +5,10 @@
 mod accounts;
 /// The admin command line against a running server's store (SPEC §6).
 mod cli;
-/// Issue 11: crafted client chains and look-alike names cost nothing and impersonate no one.
-mod hardening;
 /// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).
 mod editing;
+/// Issue 11: crafted client chains and look-alike names cost nothing and impersonate no one.
+mod hardening;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).
