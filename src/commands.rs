@@ -245,7 +245,9 @@ fn add_cert(store: &Store, name: &str, fingerprint: &str, out: &mut dyn Write) -
                     writeln!(out, "created {} with {}", a.name, fingerprint.short())?
                 }
                 CreateAccount::NameTaken => {
-                    return Err(CommandError::Usage(format!("{name:?} is taken")))
+                    let existing = store.account_like(&name)?.map_or(name.clone(), |a| a.name);
+                    let refusal = crate::wiki::user_name::taken(&name, &existing);
+                    return Err(CommandError::Usage(refusal.to_string()));
                 }
                 CreateAccount::CertificateInUse => {
                     return Err(CommandError::Usage(

@@ -1,16 +1,19 @@
 //! Accounts and what identifies them: the certificates bound to each account (by SHA-256
 //! fingerprint), the one-time link codes that bind another certificate, and an account's
 //! edits. Name rules and access decisions belong to the callers; this file stores facts and
-//! keeps them consistent (unique names ignoring case, one account per certificate, never an
-//! account without a certificate through revocation).
+//! keeps them consistent (names unique by look, ignoring case — see `wiki::user_name::key` —
+//! one account per certificate, never an account without a certificate through revocation).
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use unicode_normalization::UnicodeNormalization;
 
 use super::{pages, parse_column, Result, Store, StoreError};
 use crate::identity::{ClientCert, Fingerprint};
 use crate::wiki::model::{
     Account, AccountState, CertRecord, Change, ClaimOutcome, CreateAccount, RevokeOutcome, Role,
 };
+use crate::wiki::user_name;
 
 /// An account's columns, for the table aliased `a`.
 macro_rules! select_account {
@@ -35,8 +38,31 @@ impl Store {
         })
     }
 
-    /// The account with this name, ignoring case.
+    /// The account with this name, ignoring case (not a look-alike: `аlice` with a Cyrillic
+    /// а finds no `alice`, so an admin's command never acts on the account a name imitates).
     pub fn account_by_name(&self, name: &str) -> Result<Option<Account>> {
+        let key = name_key(name);
+        let folded = fold_case(name);
+        self.read(|conn| {
+            // The key itself, or `<key>#<id>` for look-alikes kept by migration 2.
+            let mut stmt = conn.prepare_cached(concat!(
+                select_account!(),
+                "WHERE a.name_key = ?1 OR (a.name_key >= ?1 || '#' AND a.name_key < ?1 || '$')"
+            ))?;
+            let rows = stmt.query_map([key], account_from_row)?;
+            for account in rows {
+                let account = account?;
+                if fold_case(&account.name) == folded {
+                    return Ok(Some(account));
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    /// The account whose name looks like `name` (same [`user_name::key`]), if any: the one
+    /// that makes `name` "taken".
+    pub fn account_like(&self, name: &str) -> Result<Option<Account>> {
         self.read(|conn| {
             let mut stmt =
                 conn.prepare_cached(concat!(select_account!(), "WHERE a.name_key = ?1"))?;
@@ -49,16 +75,17 @@ impl Store {
 
     /// Every account, by name ignoring case.
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        self.read(|conn| {
-            let mut stmt =
-                conn.prepare_cached(concat!(select_account!(), "ORDER BY a.name_key"))?;
+        let mut accounts: Vec<Account> = self.read(|conn| {
+            let mut stmt = conn.prepare_cached(concat!(select_account!(), "ORDER BY a.id"))?;
             let rows = stmt.query_map([], account_from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        })?;
+        accounts.sort_by_cached_key(|a| fold_case(&a.name));
+        Ok(accounts)
     }
 
     /// Creates an account with `cert` as its first certificate. The caller has checked that
-    /// `name` follows the naming rules; uniqueness (ignoring case) is checked here.
+    /// `name` follows the naming rules; uniqueness (by look, ignoring case) is checked here.
     pub fn create_account(
         &self,
         name: &str,
@@ -265,9 +292,14 @@ impl Store {
     }
 }
 
-/// The form names are compared in: user names are unique ignoring case.
+/// The form names are unique in: by look, ignoring case ([`user_name::key`]).
 fn name_key(name: &str) -> String {
-    name.to_lowercase()
+    user_name::key(name)
+}
+
+/// A name as it is looked up: NFKC and lower case, so `ＡＬＩＣＥ` finds `alice`.
+fn fold_case(name: &str) -> String {
+    name.nfkc().collect::<String>().to_lowercase()
 }
 
 fn insert_account(
@@ -395,6 +427,19 @@ mod tests {
         assert_eq!(store.account_by_name("bob").unwrap(), None);
         let bob = account(&store, "bob", "b1");
         assert_eq!(store.accounts().unwrap(), [alice, bob]);
+    }
+
+    #[test]
+    fn look_alike_names_are_taken_but_never_found_as_the_original() {
+        let store = memory();
+        let alice = account(&store, "alice", "a1");
+        for look_alike in ["\u{430}lice", "ａｌｉｃｅ", "ALICE"] {
+            assert_eq!(create(&store, look_alike, "x"), CreateAccount::NameTaken);
+            assert_eq!(store.account_like(look_alike).unwrap(), Some(alice.clone()));
+        }
+        // An admin typing a look-alike never reaches the account it imitates.
+        assert_eq!(store.account_by_name("\u{430}lice").unwrap(), None);
+        assert_eq!(store.account_by_name("ＡＬＩＣＥ").unwrap(), Some(alice));
     }
 
     #[test]

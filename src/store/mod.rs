@@ -252,7 +252,7 @@ mod tests {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 1);
+        assert_eq!(version, 2, "0001_init and 0002_name_skeletons");
     }
 
     #[test]

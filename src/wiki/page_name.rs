@@ -7,6 +7,11 @@ use std::str::FromStr;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+use unicode_security::general_security_profile::IdentifierType;
+use unicode_security::GeneralSecurityProfile;
+
+use super::user_name::code_point;
 
 /// Longest page name, in Unicode scalar values after NFC normalisation.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -29,8 +34,10 @@ pub enum PageNameError {
     Empty,
     #[error("a page name has at most 100 characters")]
     TooLong,
-    #[error("a page name cannot contain control characters or line breaks")]
-    Control,
+    #[error("a page name cannot contain control characters or line breaks ({})", code_point(*.0))]
+    Control(char),
+    #[error("a page name cannot contain the invisible formatting character {}", code_point(*.0))]
+    Invisible(char),
     #[error("a page name cannot contain '/'")]
     Slash,
     #[error("'.' and '..' are not page names")]
@@ -52,8 +59,13 @@ impl PageName {
         if name.chars().count() > MAX_NAME_CHARS {
             return Err(PageNameError::TooLong);
         }
-        if name.chars().any(char::is_control) {
-            return Err(PageNameError::Control);
+        if let Some(c) = name.chars().find(|&c| is_line_or_control(c)) {
+            return Err(PageNameError::Control(c));
+        }
+        // Defends against names that hide or reorder text in every list they appear in
+        // (U+202E RIGHT-TO-LEFT OVERRIDE, zero-width characters, Hangul fillers).
+        if let Some(c) = name.chars().find(|&c| is_invisible(c)) {
+            return Err(PageNameError::Invisible(c));
         }
         if name.contains('/') {
             return Err(PageNameError::Slash);
@@ -81,6 +93,24 @@ impl PageName {
     pub fn sort_key(&self) -> String {
         self.0.to_lowercase()
     }
+}
+
+/// Cc, Zl and Zp: characters that break a line (U+2029 is a paragraph break to some
+/// clients, making a fake heading of what follows) or control a terminal.
+fn is_line_or_control(c: char) -> bool {
+    matches!(
+        c.general_category(),
+        GeneralCategory::Control
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
+}
+
+/// Cf and default-ignorable characters: they show nothing themselves but hide, join or
+/// reorder the text around them.
+fn is_invisible(c: char) -> bool {
+    c.general_category() == GeneralCategory::Format
+        || c.identifier_type() == Some(IdentifierType::Default_Ignorable)
 }
 
 impl FromStr for PageName {
@@ -131,12 +161,44 @@ mod tests {
             ("..", PageNameError::Dots),
             (" lead", PageNameError::OuterSpace),
             ("trail ", PageNameError::OuterSpace),
-            ("line\nbreak", PageNameError::Control),
-            ("nul\0", PageNameError::Control),
+            ("line\nbreak", PageNameError::Control('\n')),
+            ("nul\0", PageNameError::Control('\0')),
         ];
         for (input, expected) in cases {
             assert_eq!(PageName::new(input), Err(expected), "{input:?}");
         }
+    }
+
+    #[test]
+    fn invisible_and_line_breaking_characters_are_named() {
+        let cases = [
+            ("a\u{200B}b", PageNameError::Invisible('\u{200B}')),
+            ("\u{202E}txt.exe", PageNameError::Invisible('\u{202E}')),
+            ("a\u{2066}b", PageNameError::Invisible('\u{2066}')),
+            ("\u{FEFF}Welcome", PageNameError::Invisible('\u{FEFF}')),
+            ("soft\u{AD}hyphen", PageNameError::Invisible('\u{AD}')),
+            ("\u{3164}", PageNameError::Invisible('\u{3164}')),
+            ("a\u{115F}b", PageNameError::Invisible('\u{115F}')),
+            ("a\u{FFA0}b", PageNameError::Invisible('\u{FFA0}')),
+            ("emoji\u{FE0F}", PageNameError::Invisible('\u{FE0F}')),
+            ("a\u{2028}b", PageNameError::Control('\u{2028}')),
+            (
+                "a\u{2029}# Fake heading",
+                PageNameError::Control('\u{2029}'),
+            ),
+            ("a\u{85}b", PageNameError::Control('\u{85}')),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(PageName::new(input), Err(expected), "{input:?}");
+        }
+        assert_eq!(
+            PageNameError::Invisible('\u{202E}').to_string(),
+            "a page name cannot contain the invisible formatting character U+202E"
+        );
+        assert_eq!(
+            PageNameError::Control('\u{2029}').to_string(),
+            "a page name cannot contain control characters or line breaks (U+2029)"
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@ mod accounts;
 mod cli;
 /// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).
 mod editing;
+/// Issue 11: crafted client chains and look-alike names cost nothing and impersonate no one.
+mod hardening;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).

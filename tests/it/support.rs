@@ -177,6 +177,7 @@ impl Reply {
 #[derive(Default)]
 pub struct Client<'a> {
     cert: Option<&'a TestCert>,
+    chain: &'a [X509],
     no_sni: bool,
     version: Option<SslVersion>,
     groups: Option<&'a str>,
@@ -189,6 +190,12 @@ impl<'a> Client<'a> {
 
     pub fn cert(mut self, cert: &'a TestCert) -> Self {
         self.cert = Some(cert);
+        self
+    }
+
+    /// Certificates sent after the client certificate, as a client's "chain".
+    pub fn chain(mut self, chain: &'a [X509]) -> Self {
+        self.chain = chain;
         self
     }
 
@@ -247,6 +254,11 @@ impl<'a> Client<'a> {
             builder.set_certificate(&cert.cert).expect("client cert");
             builder.set_private_key(&cert.key).expect("client key");
         }
+        for extra in self.chain {
+            builder
+                .add_extra_chain_cert(extra.clone())
+                .expect("chain cert");
+        }
         builder.build()
     }
 
@@ -258,6 +270,21 @@ impl<'a> Client<'a> {
         session: Option<&SslSession>,
     ) -> Reply {
         self.handshake(connector, addr, session).finish(bytes)
+    }
+
+    /// Like [`Client::send`], but a failed handshake is an `Err` with OpenSSL's reason instead
+    /// of a panic.
+    pub fn try_send(&self, addr: SocketAddr, url: &str) -> Result<Reply, String> {
+        let connector = self.connector();
+        let mut config = connector.configure().expect("configure");
+        config.set_verify_hostname(false);
+        let tcp = TcpStream::connect(addr).expect("connect");
+        tcp.set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        let stream = config
+            .connect("localhost", tcp)
+            .map_err(|err| err.to_string())?;
+        Ok(OpenConnection { stream }.finish(format!("{url}\r\n").as_bytes()))
     }
 
     /// A connection with the TLS handshake done and nothing sent yet.

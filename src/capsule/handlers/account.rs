@@ -62,12 +62,11 @@ pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> 
     };
     let name = match user_name::normalise(name) {
         Ok(name) => name,
-        Err(err) => {
-            return Ok(Response::input(format!(
-                "{}; choose another user name",
-                sentence(&err.to_string())
-            )))
-        }
+        // A look-alike of an existing name is "taken", whatever else is wrong with it.
+        Err(err) => match store.account_like(name)? {
+            Some(existing) => return Ok(ask_again(&user_name::taken(name.trim(), &existing.name))),
+            None => return Ok(ask_again(&err)),
+        },
     };
     let pick = |first| {
         if first {
@@ -80,10 +79,19 @@ pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> 
         CreateAccount::Created(_) | CreateAccount::CertificateInUse => {
             Ok(Response::redirect(ACCOUNT))
         }
-        CreateAccount::NameTaken => Ok(Response::input(format!(
-            "“{name}” is taken; choose another user name"
-        ))),
+        CreateAccount::NameTaken => {
+            let existing = store.account_like(&name)?.map_or(name.clone(), |a| a.name);
+            Ok(ask_again(&user_name::taken(&name, &existing)))
+        }
     }
+}
+
+/// The name prompt again, saying why the name was refused.
+fn ask_again(refusal: &user_name::UserNameError) -> Response {
+    Response::input(format!(
+        "{}; choose another user name",
+        sentence(&refusal.to_string())
+    ))
 }
 
 /// The first prompt, suggesting the certificate's common name when it could be taken.
@@ -93,7 +101,7 @@ fn name_prompt(app: &Capsule, cert: &ClientCert) -> Result<String, AppError> {
         .as_deref()
         .and_then(|cn| user_name::normalise(cn).ok());
     if let Some(cn) = candidate {
-        if app.store().account_by_name(&cn)?.is_none() {
+        if app.store().account_like(&cn)?.is_none() {
             return Ok(format!("Choose a user name (suggestion: {cn})"));
         }
     }
