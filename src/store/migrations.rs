@@ -4,7 +4,12 @@
 
 use rusqlite_migration::{Migrations, M};
 
-const STEPS: &[M<'static>] = &[M::up(include_str!("../../migrations/0001_init.sql"))];
+pub(super) const STEPS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/0001_init.sql")),
+    // Issue 11, deep paging: covering indexes for the paged lists. Numbered 0003 because
+    // 0002 is taken on another branch; the merge orders the list by number.
+    M::up(include_str!("../../migrations/0003_paging_index.sql")),
+];
 
 /// Every schema migration, oldest first.
 pub(super) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(STEPS);
