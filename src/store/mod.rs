@@ -402,7 +402,9 @@ mod tests {
         assert_eq!(mode(&dir), 0o700);
         let path = dir.join("wiki.db");
         let store = Store::open(&path).unwrap();
-        store.write(|conn| Ok(conn.execute("DELETE FROM pages", [])?)).unwrap();
+        store
+            .write(|conn| Ok(conn.execute("DELETE FROM pages", [])?))
+            .unwrap();
         for file in ["wiki.db", "wiki.db-wal", "wiki.db-shm"] {
             assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
         }

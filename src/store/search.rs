@@ -183,7 +183,10 @@ fn snippet(text: &str, words: &[String]) -> String {
     };
     let last = (best_start + SNIPPET_TOKENS).min(tokens.len()) - 1;
     let to = tokens[last].1;
-    let body = text[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
+    let body = text[from..to]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let before = if best_start > 0 { "…" } else { "" };
     let after = if last + 1 < tokens.len() { "…" } else { "" };
     format!("{before}{body}{after}")
@@ -333,7 +336,10 @@ mod tests {
     fn repeated_words_count_once() {
         // Issue 11: 16 copies of common words made one query cost seconds.
         let repeated = "Tide tide TÍDE harbour tide harbour ".repeat(50);
-        assert_eq!(fts_query(&repeated), Some("\"Tide\" \"harbour\"".to_owned()));
+        assert_eq!(
+            fts_query(&repeated),
+            Some("\"Tide\" \"harbour\"".to_owned())
+        );
     }
 
     #[test]
@@ -346,7 +352,10 @@ mod tests {
             "…four five six seven eight nine ten eleven twelve thirteen beta gamma…"
         );
         let accents = folded_words("unicode");
-        assert_eq!(snippet("Ünïcode  wörds\nhere", &accents), "Ünïcode wörds here");
+        assert_eq!(
+            snippet("Ünïcode  wörds\nhere", &accents),
+            "Ünïcode wörds here"
+        );
         assert_eq!(snippet("", &words), "");
     }
 

@@ -124,7 +124,11 @@ mod tests {
         let header = format!("| {} |", vec!["h".repeat(40); 25].join(" | "));
         let md = format!("{header}\n|{}\n{}", "-|".repeat(25), "x\n".repeat(400));
         let out = render(&name("A"), &md, PageFormat::Markdown);
-        assert!(out.len() <= MIN_RENDER_BOUND + RENDER_CUT.len() + 8, "{}", out.len());
+        assert!(
+            out.len() <= MIN_RENDER_BOUND + RENDER_CUT.len() + 8,
+            "{}",
+            out.len()
+        );
         let tail: Vec<&str> = out.lines().rev().take(4).collect();
         assert_eq!(tail[..3], [RENDER_CUT, "", "```"]);
         assert!(tail[3].starts_with("| x "), "{}", tail[3]);
@@ -154,7 +158,10 @@ mod tests {
         let out = render(&name("T"), &page, PageFormat::Markdown);
         assert!(out.len() <= 1 << 20, "{} bytes", out.len());
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines, ["# Tables", "", "Intro text.", "", markdown::TABLES_CUT]);
+        assert_eq!(
+            lines,
+            ["# Tables", "", "Intro text.", "", markdown::TABLES_CUT]
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ use crate::support::{register, Client, TestCert, TestServer};
 
 fn put(server: &TestServer, cert: &TestCert, page: &str, text: &str) -> (u8, String) {
     let url = server.titan_url(&format!("/raw/{page};size={}", text.len()));
-    let reply = Client::new().cert(cert).titan(server.addr, &url, text.as_bytes());
+    let reply = Client::new()
+        .cert(cert)
+        .titan(server.addr, &url, text.as_bytes());
     (reply.status, reply.meta)
 }
 
@@ -26,7 +28,10 @@ fn an_edit_while_another_process_holds_the_write_lock_gets_a_quick_busy_40() {
         let reply = put(&server, &cert, "Busy", "text\n");
         assert_eq!(
             reply,
-            (40, "The wiki is busy, try again in a few seconds".to_owned())
+            (
+                40,
+                "The wiki is busy, try again in a few seconds".to_owned()
+            )
         );
         // Generous: the writer waits at most half a second; it waited 5 s per queued edit.
         assert!(started.elapsed() < Duration::from_secs(3));
@@ -46,7 +51,10 @@ fn distinct_lines(tag: &str, n: usize) -> String {
 fn a_diff_with_nothing_in_common_is_a_prompt_summary() {
     let server = TestServer::start();
     let name = PageName::new("Rewritten").unwrap();
-    for (text, now) in [(distinct_lines("o", 16_000), 1), (distinct_lines("n", 16_000), 2)] {
+    for (text, now) in [
+        (distinct_lines("o", 16_000), 1),
+        (distinct_lines("n", 16_000), 2),
+    ] {
         let rev = NewRevision {
             name: &name,
             text: &text,
@@ -69,5 +77,14 @@ fn a_diff_with_nothing_in_common_is_a_prompt_summary() {
     let lines: Vec<&str> = text.lines().collect();
     let summary = "Revision 2 replaced about 16,000 lines with about 16,000 lines; \
                    the change is too large to show line by line.";
-    assert_eq!(lines[..5], ["# Changes to Rewritten in revision 2", "", lines[2], "", summary]);
+    assert_eq!(
+        lines[..5],
+        [
+            "# Changes to Rewritten in revision 2",
+            "",
+            lines[2],
+            "",
+            summary
+        ]
+    );
 }

@@ -41,7 +41,7 @@ mod table;
 
 use inline::{resolve_url, strip_tags};
 use table::Table;
-pub use table::{MAX_PADDED_CELLS, MAX_PAD};
+pub use table::{MAX_PAD, MAX_PADDED_CELLS};
 
 const IMAGE_MARKER: &str = "🖼";
 const RULE: &str = "--------------------";

@@ -95,7 +95,10 @@ fn strip_containers(line: &str) -> &str {
             item
         } else {
             let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            match rest[digits..].strip_prefix(". ").or(rest[digits..].strip_prefix(") ")) {
+            match rest[digits..]
+                .strip_prefix(". ")
+                .or(rest[digits..].strip_prefix(") "))
+            {
                 Some(item) if digits > 0 => item,
                 _ => return rest,
             }
@@ -108,8 +111,14 @@ fn strip_containers(line: &str) -> &str {
 fn delimiter_columns(line: &str) -> Option<usize> {
     let shaped = line.contains('|')
         && line.contains('-')
-        && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'));
-    shaped.then(|| line.split('|').filter(|cell| !cell.trim().is_empty()).count())
+        && line
+            .chars()
+            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'));
+    shaped.then(|| {
+        line.split('|')
+            .filter(|cell| !cell.trim().is_empty())
+            .count()
+    })
 }
 
 /// `|` characters not escaped by a backslash: an upper bound on a row's cell separators.
@@ -134,7 +143,11 @@ mod tests {
     #[test]
     fn the_cut_comes_before_the_header_of_the_table_past_the_budget() {
         let small = "| a | b |\n|---|---|\n1\n\n";
-        let wide = format!("> | {} |\n> |{}\n> x\n> y\n", "h | ".repeat(99), "-|".repeat(100));
+        let wide = format!(
+            "> | {} |\n> |{}\n> x\n> y\n",
+            "h | ".repeat(99),
+            "-|".repeat(100)
+        );
         let md = format!("{small}{wide}");
         // The first table adds one cell, the second 99 per row.
         assert_eq!(padded_cells_cut(&md, 150), Some(small.len()));
@@ -143,7 +156,12 @@ mod tests {
 
     #[test]
     fn escaped_pipes_do_not_count_as_cells() {
-        let md = format!("| {} |\n|{}\n{}\n", "h | ".repeat(9), "-|".repeat(10), "\\|".repeat(9));
+        let md = format!(
+            "| {} |\n|{}\n{}\n",
+            "h | ".repeat(9),
+            "-|".repeat(10),
+            "\\|".repeat(9)
+        );
         assert_eq!(padded_cells_cut(&md, 8), Some(0));
         assert_eq!(strip_containers("  > > 12. - |-|"), "|-|");
     }
