@@ -159,7 +159,14 @@ fn snippet(text: &str, words: &[String]) -> String {
     let hits: Vec<Option<usize>> = tokens
         .iter()
         .map(|&(start, end)| {
-            let key = fold(&text[start..end]);
+            let token = &text[start..end];
+            // Most words are ASCII: compared in place, without folding into a new string.
+            if token.is_ascii() {
+                return words
+                    .iter()
+                    .position(|word| word.eq_ignore_ascii_case(token));
+            }
+            let key = fold(token);
             words.iter().position(|word| *word == key)
         })
         .collect();
