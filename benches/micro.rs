@@ -130,9 +130,9 @@ fn wiki_render(c: &mut Criterion) {
 /// The page template, as `/page/<name>` renders it (built-in templates, no overrides).
 fn template_page(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let templates = gemwiki::templates::Templates::load(dir.path()).unwrap();
+    let templates = gemwiki::capsule::templates::Templates::load(dir.path()).unwrap();
     let name = PageName::new("Page-000123").unwrap();
-    let body = render(&name, &gemtext_document(2048), PageFormat::Gemtext);
+    let body = render_page(name.as_str(), &gemtext_document(2048), false);
     c.bench_function("templates::render/page.gmi-2KiB", |b| {
         b.iter(|| {
             templates

@@ -62,7 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn open_store(data_dir: &std::path::Path) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(data_dir)
+    gemwiki::store::create_data_dir(data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
     let path = data_dir.join(DATABASE);
     let store = Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;

@@ -93,7 +93,7 @@ pub fn ensure_generated(
         dir: dir.clone(),
         source,
     };
-    fs::create_dir_all(&dir).map_err(write_err)?;
+    crate::store::create_data_dir(&dir).map_err(write_err)?;
     write_private(&key_path, &key_pem).map_err(write_err)?;
     fs::write(&cert_path, cert_pem).map_err(write_err)?;
     tracing::info!(cert = %cert_path.display(), "generated a self-signed server certificate");

@@ -1,6 +1,7 @@
 //! `AppError`: everything a handler can fail with, and [`AppError::to_response`], the only
-//! place an error becomes a Gemini status. Internal failures get a generic sentence for the
-//! person and the details go to the log.
+//! place an error becomes a Gemini status. Failures with a known cause (a busy database, a
+//! full disk) say so; other internal failures get a generic sentence for the person and the
+//! details go to the log.
 
 use crate::capsule::router::RouteError;
 use crate::capsule::templates::TemplateError;
@@ -60,6 +61,14 @@ impl AppError {
             Self::CertNotAuthorised(message) => Response::cert_not_authorised(message.as_str()),
             Self::CertNotValid(message) => Response::cert_not_valid(message.as_str()),
             Self::SlowDown(seconds) => Response::slow_down(*seconds),
+            Self::Store(StoreError::Busy) => {
+                tracing::warn!("database locked by another connection");
+                Response::temporary_failure("The wiki is busy, try again in a few seconds")
+            }
+            Self::Store(StoreError::DiskFull) => {
+                tracing::error!("database write failed: the disk is full");
+                Response::temporary_failure("The server is out of disk space")
+            }
             Self::Store(_) | Self::Template(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 Response::temporary_failure(
@@ -67,5 +76,24 @@ impl AppError {
                 )
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_or_full_store_names_its_cause() {
+        let busy = AppError::Store(StoreError::Busy).to_response();
+        assert_eq!(
+            (busy.status.code(), busy.meta.as_str()),
+            (40, "The wiki is busy, try again in a few seconds")
+        );
+        let full = AppError::Store(StoreError::DiskFull).to_response();
+        assert_eq!(
+            (full.status.code(), full.meta.as_str()),
+            (40, "The server is out of disk space")
+        );
     }
 }

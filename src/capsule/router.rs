@@ -214,8 +214,8 @@ impl Route {
     /// These run on the async runtime's own thread: SQLite in WAL mode reads them from the
     /// page cache in tens of microseconds without waiting for writers, and skipping the
     /// blocking-pool hand-off measured 12–15 % less server CPU per page request. Search (it
-    /// may rank thousands of matches) and every route that needs an identity (they write)
-    /// go to the blocking pool.
+    /// may rank thousands of matches), diff (up to its deadline of CPU) and every route that
+    /// needs an identity (they write) go to the blocking pool.
     pub fn is_quick_read(&self) -> bool {
         matches!(
             self,
@@ -224,7 +224,6 @@ impl Route {
                 | Self::Page { .. }
                 | Self::Raw { .. }
                 | Self::History { .. }
-                | Self::Diff { .. }
                 | Self::File { .. }
                 | Self::Index { .. }
                 | Self::Changes { .. }
@@ -340,8 +339,9 @@ mod tests {
         ];
         for (path, expected) in table {
             let routed = route(path).unwrap();
-            // Search may rank thousands of matches: it alone leaves the runtime thread.
-            assert_eq!(routed.is_quick_read(), expected != Route::Search, "{path}");
+            // Search ranks, diff diffs: they alone leave the runtime thread.
+            let slow = matches!(expected, Route::Search | Route::Diff { .. });
+            assert_eq!(routed.is_quick_read(), !slow, "{path}");
             assert_eq!(routed, expected, "{path}");
         }
     }

@@ -3,9 +3,24 @@
 
 use super::markdown;
 
-/// A page's source as the gemtext a reader gets: Markdown converted, a `# <name>` title
-/// added when the text does not open with a level-1 heading, and a preformatted block left
-/// open by the author closed, so the page chrome after it renders as text.
+/// Smallest output bound: every page may render this much.
+const MIN_RENDER_BOUND: usize = 256 * 1024;
+
+/// Ends a rendered page cut at [`render_bound`].
+pub const RENDER_CUT: &str = "[The rest of this page is not shown: it renders to more than \
+     four times its source. Its source is complete on the raw page.]";
+
+/// Most bytes a page of `source_len` bytes renders to: max(4 × source, 256 KiB). Defends
+/// against Markdown that expands (a 98 KB page once rendered to 47 MB) making every view
+/// cost memory and bandwidth out of proportion to what its author stored.
+pub fn render_bound(source_len: usize) -> usize {
+    source_len.saturating_mul(4).max(MIN_RENDER_BOUND)
+}
+
+/// A page's source as the gemtext a reader gets: Markdown converted, a `# <title>` added
+/// when the text does not open with a level-1 heading, a preformatted block left open by the
+/// author closed, so the page chrome after it renders as text, and at most
+/// [`render_bound`] bytes (past it, whole lines up to the bound and the [`RENDER_CUT`] note).
 pub fn render(title: &str, text: &str, is_markdown: bool) -> String {
     let body = if is_markdown {
         markdown::to_gemtext(text)
@@ -22,9 +37,18 @@ pub fn render(title: &str, text: &str, is_markdown: bool) -> String {
     }
     out.push_str(body.trim_end_matches('\n'));
     out.push('\n');
+    let bound = render_bound(text.len());
+    let cut = out.len() > bound;
+    if cut {
+        let end = out[..bound].rfind('\n').map_or(0, |at| at + 1);
+        out.truncate(end);
+    }
     let toggles = out.lines().filter(|line| line.starts_with("```")).count();
     if toggles % 2 == 1 {
         out.push_str("```\n");
+    }
+    if cut {
+        out.extend(["\n", RENDER_CUT, "\n"]);
     }
     out
 }
@@ -45,6 +69,52 @@ mod tests {
         assert_eq!(
             render("A", "# A\n```\ncode", false),
             "# A\n```\ncode\n```\n"
+        );
+    }
+
+    #[test]
+    fn output_past_the_bound_is_cut_at_a_line_with_a_note() {
+        // Within the padded-cell cap, yet ~430 KB from ~2 KB: 25 columns padded to 40 chars.
+        let header = format!("| {} |", vec!["h".repeat(40); 25].join(" | "));
+        let md = format!("{header}\n|{}\n{}", "-|".repeat(25), "x\n".repeat(400));
+        let out = render("A", &md, true);
+        assert!(
+            out.len() <= MIN_RENDER_BOUND + RENDER_CUT.len() + 8,
+            "{}",
+            out.len()
+        );
+        let tail: Vec<&str> = out.lines().rev().take(4).collect();
+        assert_eq!(tail[..3], [RENDER_CUT, "", "```"]);
+        assert!(tail[3].starts_with("| x "), "{}", tail[3]);
+    }
+
+    /// Issue 11's padded-tables page: 34 tables whose header is wide and whose rows hold
+    /// one cell each, ~98 KB in all; it rendered to 47 MB.
+    fn padded_tables() -> String {
+        let columns = 380;
+        let table = format!(
+            "| {} |\n|{}\n{}\n",
+            "h | ".repeat(columns - 1) + "h",
+            "-|".repeat(columns),
+            "x\n".repeat(300)
+        );
+        let mut page = String::from("# Tables\n\nIntro text.\n\n");
+        for _ in 0..34 {
+            page.push_str(&table);
+        }
+        page
+    }
+
+    #[test]
+    fn padded_tables_are_cut_with_a_note() {
+        let page = padded_tables();
+        assert!((95_000..=100_000).contains(&page.len()), "{}", page.len());
+        let out = render("T", &page, true);
+        assert!(out.len() <= 1 << 20, "{} bytes", out.len());
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines,
+            ["# Tables", "", "Intro text.", "", markdown::TABLES_CUT]
         );
     }
 }

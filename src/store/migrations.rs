@@ -19,6 +19,8 @@ pub(super) static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             include_str!("../../migrations/0002_name_skeletons.sql"),
             recompute_name_keys,
         ),
+        // Issue 11, deep paging: covering indexes for the paged lists.
+        M::up(include_str!("../../migrations/0003_paging_index.sql")),
     ])
 });
 

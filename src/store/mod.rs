@@ -16,18 +16,27 @@ mod search;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::types::Type;
-use rusqlite::{Connection, OpenFlags, Row, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Row, TransactionBehavior};
 
 use crate::wiki::model::Author;
 use crate::wiki::PageName;
 
 use migrations::MIGRATIONS;
 
-/// How long a connection waits for another process's lock (say, the CLI) before failing.
+/// How long a reader waits for another process's lock (say, the CLI) before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a write waits for another process's write lock. Short, and zero while the last
+/// write found the lock taken: defends against a lock-holding process stalling every
+/// queued edit for 5 s in turn behind the writer mutex.
+const WRITE_BUSY_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// After a write found the database busy, writes within this window try once without
+/// waiting, so a queue of edits fails fast instead of waiting in turn.
+const BUSY_BACKOFF: Duration = Duration::from_secs(2);
 
 /// Idle reader connections kept for reuse; more are opened when needed and closed afterwards.
 const MAX_IDLE_READERS: usize = 4;
@@ -49,12 +58,26 @@ pub enum StoreError {
     /// A thread panicked while holding the database; the store refuses further use.
     #[error("the database connection was poisoned by a panic")]
     Poisoned,
+    /// The database file's permissions could not be set.
+    #[error("cannot secure the database file: {0}")]
+    Io(#[source] std::io::Error),
+    /// Another process holds the database lock; retrying in a few seconds may work.
+    #[error("the database is locked by another connection")]
+    Busy,
+    /// The disk (or a quota) is full, so nothing can be written.
+    #[error("the disk holding the database is full")]
+    DiskFull,
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
         match err {
             rusqlite::Error::QueryReturnedNoRows => Self::NotFound,
+            rusqlite::Error::SqliteFailure(code, _) => match code.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Self::Busy,
+                ErrorCode::DiskFull => Self::DiskFull,
+                _ => Self::Sqlite(err),
+            },
             other => Self::Sqlite(other),
         }
     }
@@ -73,9 +96,15 @@ pub struct Store {
 }
 
 struct Inner {
-    writer: Mutex<Connection>,
+    writer: Mutex<Writer>,
     /// `None` for an in-memory store, whose only connection is the writer.
     readers: Option<ReaderPool>,
+}
+
+/// The writer connection and when a write last found the database locked.
+struct Writer {
+    conn: Connection,
+    busy_since: Option<Instant>,
 }
 
 struct ReaderPool {
@@ -90,6 +119,7 @@ impl Store {
     /// # Errors
     /// If the file cannot be opened, is not a gemwiki database, or a migration fails.
     pub fn open(path: &Path) -> Result<Store> {
+        create_private_file(path).map_err(StoreError::Io)?;
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
@@ -97,6 +127,7 @@ impl Store {
             tracing::warn!(path = %path.display(), %mode, "SQLite WAL mode unavailable");
         }
         MIGRATIONS.to_latest(&mut writer)?;
+        restrict_database_files(path).map_err(StoreError::Io)?;
         let readers = ReaderPool {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
@@ -119,7 +150,10 @@ impl Store {
     fn from_parts(writer: Connection, readers: Option<ReaderPool>) -> Store {
         Store {
             inner: Arc::new(Inner {
-                writer: Mutex::new(writer),
+                writer: Mutex::new(Writer {
+                    conn: writer,
+                    busy_since: None,
+                }),
                 readers,
             }),
         }
@@ -128,8 +162,8 @@ impl Store {
     /// Runs `f` on a reader connection (the writer for an in-memory store).
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let Some(pool) = &self.inner.readers else {
-            let conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
-            return f(&conn);
+            let writer = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+            return f(&writer.conn);
         };
         // Popped in its own statement so the pool's lock is not held while connecting.
         let idle = pool.idle.lock().map_err(|_| StoreError::Poisoned)?.pop();
@@ -148,13 +182,37 @@ impl Store {
     /// Runs `f` inside one IMMEDIATE transaction on the writer connection and commits if it
     /// returns `Ok`. Writers are serialised by the mutex within this process and by SQLite's
     /// write lock across processes; the commit is durable (`synchronous = FULL`) on return.
+    ///
+    /// # Errors
+    /// [`StoreError::Busy`] at once, or after [`WRITE_BUSY_TIMEOUT`], if another process holds
+    /// the write lock; whatever `f` fails with.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        let mut writer = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        let backing_off = writer
+            .busy_since
+            .is_some_and(|since| since.elapsed() < BUSY_BACKOFF);
+        let wait = if backing_off {
+            Duration::ZERO
+        } else {
+            WRITE_BUSY_TIMEOUT
+        };
+        writer.conn.busy_timeout(wait)?;
+        let result = transaction(&mut writer.conn, f);
+        match &result {
+            Err(StoreError::Busy) if !backing_off => writer.busy_since = Some(Instant::now()),
+            Err(StoreError::Busy) => {}
+            _ => writer.busy_since = None,
+        }
+        result
     }
+}
+
+/// Runs `f` in one IMMEDIATE transaction on `conn`, committing if it returns `Ok`.
+fn transaction<T>(conn: &mut Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let value = f(&tx)?;
+    tx.commit()?;
+    Ok(value)
 }
 
 impl ReaderPool {
@@ -166,6 +224,48 @@ impl ReaderPool {
         configure(&conn)?;
         Ok(conn)
     }
+}
+
+/// Creates the data directory (and its parents) readable by its owner only (0700), as the
+/// database, keys and secrets inside are private. An existing directory is left as it is.
+///
+/// # Errors
+/// If the directory cannot be created.
+pub fn create_data_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Creates the database file with mode 0600 if it does not exist yet; SQLite gives its
+/// `-wal` and `-shm` files the same mode. Defends against other local users reading every
+/// revision and account (the files were 0644).
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
+/// Sets mode 0600 on the database and its WAL and shared-memory files, for databases
+/// created before the files were private.
+fn restrict_database_files(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+            _ => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Reads column `idx` as text and converts it with `parse`, reporting a failure as a
@@ -238,7 +338,8 @@ mod tests {
     fn open_sets_the_pragmas_and_schema() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("wiki.db")).unwrap();
-        let conn = store.inner.writer.lock().unwrap();
+        let writer = store.inner.writer.lock().unwrap();
+        let conn = &writer.conn;
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
@@ -252,7 +353,70 @@ mod tests {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 2, "0001_init and 0002_name_skeletons");
+        assert_eq!(
+            version, 3,
+            "0001_init, 0002_name_skeletons, 0003_paging_index"
+        );
+    }
+
+    #[test]
+    fn busy_and_full_disk_errors_are_typed() {
+        let failure = |code| {
+            let err = rusqlite::ffi::Error::new(code);
+            StoreError::from(rusqlite::Error::SqliteFailure(err, None))
+        };
+        assert!(matches!(
+            failure(rusqlite::ffi::SQLITE_BUSY),
+            StoreError::Busy
+        ));
+        assert!(matches!(
+            failure(rusqlite::ffi::SQLITE_FULL),
+            StoreError::DiskFull
+        ));
+    }
+
+    #[test]
+    fn writes_fail_fast_while_another_process_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wiki.db");
+        let store = Store::open(&path).unwrap();
+        let outside = Connection::open(&path).unwrap();
+        outside.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let write = || store.write(|conn| Ok(conn.execute("DELETE FROM pages", [])?));
+        let started = Instant::now();
+        assert!(matches!(write(), Err(StoreError::Busy)));
+        // Later writes in the back-off window do not wait again.
+        for _ in 0..5 {
+            assert!(matches!(write(), Err(StoreError::Busy)));
+        }
+        // Generous: 6 writes at 5 s each took 30 s before; now one short wait in all.
+        assert!(started.elapsed() < Duration::from_secs(3));
+        outside.execute_batch("COMMIT").unwrap();
+        assert_eq!(write().unwrap(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn data_dir_and_database_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data").join("wiki");
+        create_data_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        let path = dir.join("wiki.db");
+        let store = Store::open(&path).unwrap();
+        store
+            .write(|conn| Ok(conn.execute("DELETE FROM pages", [])?))
+            .unwrap();
+        for file in ["wiki.db", "wiki.db-wal", "wiki.db-shm"] {
+            assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
+        }
+        // A database left world-readable by an older version is tightened on open.
+        drop(store);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        Store::open(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
     }
 
     #[test]

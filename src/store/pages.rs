@@ -22,16 +22,39 @@ macro_rules! select_revision {
     };
 }
 
-/// A change's columns; `prev` is the revision before, for the size delta.
+/// A change's columns; `prev` is the revision before, for the size delta. `prev` is read
+/// through the covering index: the planner prefers the UNIQUE one, whose rows hold `text`.
 macro_rules! select_change {
     () => {
         "SELECT p.name, r.number, r.created, COALESCE(a.name, r.author_label), \
          r.size - COALESCE(prev.size, 0), r.deleted, r.comment, r.size \
          FROM revisions r JOIN pages p ON p.id = r.page_id \
-         LEFT JOIN revisions prev ON prev.page_id = r.page_id AND prev.number = r.number - 1 \
+         LEFT JOIN revisions prev INDEXED BY revisions_history \
+         ON prev.page_id = r.page_id AND prev.number = r.number - 1 \
          LEFT JOIN accounts a ON a.id = r.author_id "
     };
 }
+
+// The paged lists. Their cost must not depend on page texts (deep pages skip thousands of
+// rows): each reads revisions through a covering index (migration 0003), never the table
+// row, whose `text` comes before the columns listed. `lists_never_read_revision_rows`
+// checks the query plans.
+
+/// A page's revisions, newest first: `(name, limit, offset)`.
+const HISTORY: &str = concat!(
+    select_change!(),
+    "WHERE p.name = ?1 ORDER BY r.number DESC LIMIT ?2 OFFSET ?3"
+);
+
+/// Every revision, newest first: `(limit, offset)`.
+const RECENT_CHANGES: &str = concat!(
+    select_change!(),
+    "ORDER BY r.created DESC, r.id DESC LIMIT ?1 OFFSET ?2"
+);
+
+/// Live page names, alphabetical: `(limit, offset)`.
+const PAGE_NAMES: &str =
+    "SELECT name FROM pages WHERE deleted = 0 ORDER BY sort_key, name LIMIT ?1 OFFSET ?2";
 
 /// A revision about to be appended to a page.
 struct Entry<'a> {
@@ -179,12 +202,8 @@ impl Store {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<RevisionSummary>> {
-        let sql = concat!(
-            select_change!(),
-            "WHERE p.name = ?1 ORDER BY r.number DESC LIMIT ?2 OFFSET ?3"
-        );
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(sql)?;
+            let mut stmt = conn.prepare_cached(HISTORY)?;
             let rows = stmt.query_map(params![name.as_str(), limit, offset], |row| {
                 Ok(RevisionSummary {
                     number: row.get(1)?,
@@ -203,10 +222,7 @@ impl Store {
     /// Names of live pages, alphabetical ignoring case.
     pub fn page_names(&self, offset: u32, limit: u32) -> Result<Vec<PageName>> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT name FROM pages WHERE deleted = 0 \
-                 ORDER BY sort_key, name LIMIT ?1 OFFSET ?2",
-            )?;
+            let mut stmt = conn.prepare_cached(PAGE_NAMES)?;
             let rows = stmt.query_map([limit, offset], |row| page_name(row, 0))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
@@ -222,11 +238,7 @@ impl Store {
 
     /// Revisions of all pages, newest first.
     pub fn recent_changes(&self, offset: u32, limit: u32) -> Result<Vec<Change>> {
-        let sql = concat!(
-            select_change!(),
-            "ORDER BY r.created DESC, r.id DESC LIMIT ?1 OFFSET ?2"
-        );
-        self.read(|conn| query_changes(conn, sql, params![limit, offset]))
+        self.read(|conn| query_changes(conn, RECENT_CHANGES, params![limit, offset]))
     }
 
     /// Locks or unlocks a page; `false` if there is no such page (live or deleted).
@@ -410,6 +422,51 @@ fn revision_from_row(row: &Row<'_>) -> rusqlite::Result<Revision> {
 mod tests {
     use super::*;
     use crate::store::StoreError;
+
+    /// The plan lines SQLite gives for `sql`.
+    fn plan(store: &Store, sql: &str) -> Vec<String> {
+        store
+            .read(|conn| {
+                let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+                let params = rusqlite::params_from_iter(nulls);
+                let rows = stmt.query_map(params, |row| row.get::<_, String>(3))?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn lists_never_read_revision_rows() {
+        // Issue 11: a deep /do/changes page read the text of every revision it skipped.
+        let store = memory();
+        for (sql, expected) in [
+            (
+                HISTORY,
+                vec![
+                    "SEARCH p USING COVERING INDEX sqlite_autoindex_pages_1 (name=?)",
+                    "SEARCH r USING COVERING INDEX revisions_history (page_id=?)",
+                    "SEARCH prev USING COVERING INDEX revisions_history (page_id=? AND number=?) LEFT-JOIN",
+                    "SEARCH a USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+                ],
+            ),
+            (
+                RECENT_CHANGES,
+                vec![
+                    "SCAN r USING COVERING INDEX revisions_changes",
+                    "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)",
+                    "SEARCH prev USING COVERING INDEX revisions_history (page_id=? AND number=?) LEFT-JOIN",
+                    "SEARCH a USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+                ],
+            ),
+            (
+                PAGE_NAMES,
+                vec!["SCAN pages USING COVERING INDEX pages_live_by_sort_key"],
+            ),
+        ] {
+            assert_eq!(plan(&store, sql), expected, "{sql}");
+        }
+    }
 
     fn name(text: &str) -> PageName {
         PageName::new(text).unwrap()

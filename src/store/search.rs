@@ -3,15 +3,24 @@
 //! read as plain words and never reaches SQLite as FTS5 query syntax.
 
 use rusqlite::params;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
-use super::{page_name, Result, Store};
+use super::{byte_size, page_name, Result, Store};
 use crate::wiki::model::SearchHit;
 
-/// Search words beyond this many are ignored, to bound the cost of one query.
-const MAX_SEARCH_WORDS: usize = 16;
+/// Distinct search words beyond this many are ignored. Defends against costly queries: each
+/// word is one more FTS5 phrase to match and rank on every candidate page (16 words over a
+/// page made of them took 18 s of CPU).
+const MAX_SEARCH_WORDS: usize = 8;
 
-/// Tokens around the best match in a search snippet.
-const SNIPPET_TOKENS: u32 = 12;
+/// Words in a search snippet.
+const SNIPPET_TOKENS: usize = 12;
+
+/// Characters of a page's text searched for its snippet. Defends against pages built to make
+/// snippets slow (FTS5's `snippet()` was quadratic in the matches on a page): the scan is
+/// linear and stops here, so a snippet costs the same on any page.
+const SNIPPET_SOURCE: usize = 32 * 1024;
 
 /// Matches ranked per query. Ranking (bm25) costs a few microseconds per matching page, so
 /// a word found on most of 100,000 pages would take a quarter of a second to rank in full;
@@ -39,18 +48,18 @@ impl Store {
                     hits.push((id, false));
                 }
             }
-            // Snippets only for the pages shown: each is a lookup of one row.
+            // Snippets only for the pages shown, each from a bounded prefix of one row.
             let mut stmt = conn.prepare_cached(
-                "SELECT name, snippet(pages_fts, 1, '', '', '…', ?2) FROM pages_fts \
-                 WHERE pages_fts MATCH ?1 AND rowid = ?3",
+                "SELECT name, substr(body, 1, ?2) FROM pages_fts WHERE rowid = ?1",
             )?;
+            let folded = folded_words(words);
             hits.into_iter()
                 .map(|(id, title_match)| {
-                    let hit = stmt.query_row(params![query, SNIPPET_TOKENS, id], |row| {
-                        let snippet: String = row.get(1)?;
+                    let hit = stmt.query_row(params![id, byte_size(SNIPPET_SOURCE)], |row| {
+                        let text: String = row.get(1)?;
                         Ok(SearchHit {
                             name: page_name(row, 0)?,
-                            snippet: snippet.split_whitespace().collect::<Vec<_>>().join(" "),
+                            snippet: snippet(&text, &folded),
                             title_match,
                         })
                     })?;
@@ -76,13 +85,118 @@ fn ranked(conn: &rusqlite::Connection, query: &str, limit: u32) -> Result<Vec<i6
 /// becomes a quoted FTS5 string, so operators, column filters, prefixes and `NEAR` typed by
 /// a person are only text. `None` if there are no words.
 fn fts_query(words: &str) -> Option<String> {
-    let tokens: Vec<String> = words
-        .split(|c: char| c.is_whitespace() || c.is_control() || c.is_ascii_punctuation())
-        .filter(|token| !token.is_empty())
-        .take(MAX_SEARCH_WORDS)
-        .map(|token| format!("\"{}\"", token.replace('"', "\"\"")))
+    let tokens: Vec<String> = distinct_words(words)
+        .into_iter()
+        .map(|(token, _)| format!("\"{}\"", token.replace('"', "\"\"")))
         .collect();
     (!tokens.is_empty()).then(|| tokens.join(" "))
+}
+
+/// The first [`MAX_SEARCH_WORDS`] distinct words of `words`, with their folded forms; a
+/// word repeated (in any case or accents) counts once, as it matches the same pages.
+fn distinct_words(words: &str) -> Vec<(&str, String)> {
+    let mut distinct: Vec<(&str, String)> = Vec::new();
+    let tokens = words
+        .split(|c: char| c.is_whitespace() || c.is_control() || c.is_ascii_punctuation())
+        .filter(|token| !token.is_empty());
+    for token in tokens {
+        let key = fold(token);
+        if !distinct.iter().any(|(_, seen)| *seen == key) {
+            distinct.push((token, key));
+            if distinct.len() == MAX_SEARCH_WORDS {
+                break;
+            }
+        }
+    }
+    distinct
+}
+
+/// The folded forms of the query's distinct words, split as the index splits text.
+fn folded_words(words: &str) -> Vec<String> {
+    let mut folded: Vec<String> = Vec::new();
+    for (token, _) in distinct_words(words) {
+        for part in text_tokens(token) {
+            let key = fold(&token[part.0..part.1]);
+            if !folded.contains(&key) {
+                folded.push(key);
+            }
+        }
+    }
+    folded
+}
+
+/// A word as the index compares it (tokenizer `unicode61 remove_diacritics 2`): lower case,
+/// accents removed.
+fn fold(word: &str) -> String {
+    word.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Byte ranges of the words of `text`: runs of letters, digits and combining marks.
+fn text_tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let is_word = |c: char| c.is_alphanumeric() || is_combining_mark(c);
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.by_ref().find(|(_, c)| is_word(*c))?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !is_word(c) {
+                end = i;
+                break;
+            }
+            chars.next();
+        }
+        Some((start, end))
+    })
+}
+
+/// The [`SNIPPET_TOKENS`] words of `text` holding the most distinct search words (the first
+/// such run), with `…` where text is left out; one line, single spaces. Linear in `text`.
+fn snippet(text: &str, words: &[String]) -> String {
+    let tokens: Vec<(usize, usize)> = text_tokens(text).collect();
+    let hits: Vec<Option<usize>> = tokens
+        .iter()
+        .map(|&(start, end)| {
+            let token = &text[start..end];
+            // Most words are ASCII: compared in place, without folding into a new string.
+            if token.is_ascii() {
+                return words
+                    .iter()
+                    .position(|word| word.eq_ignore_ascii_case(token));
+            }
+            let key = fold(token);
+            words.iter().position(|word| *word == key)
+        })
+        .collect();
+    let mut counts = vec![0usize; words.len()];
+    let (mut present, mut best, mut best_start) = (0, 0, 0);
+    for (i, hit) in hits.iter().enumerate() {
+        if let Some(w) = *hit {
+            counts[w] += 1;
+            present += usize::from(counts[w] == 1);
+        }
+        if let Some(Some(w)) = i.checked_sub(SNIPPET_TOKENS).map(|out| hits[out]) {
+            counts[w] -= 1;
+            present -= usize::from(counts[w] == 0);
+        }
+        if present > best {
+            (best, best_start) = (present, (i + 1).saturating_sub(SNIPPET_TOKENS));
+        }
+    }
+    let Some(&(from, _)) = tokens.get(best_start) else {
+        return String::new();
+    };
+    let last = (best_start + SNIPPET_TOKENS).min(tokens.len()) - 1;
+    let to = tokens[last].1;
+    let body = text[from..to]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let before = if best_start > 0 { "…" } else { "" };
+    let after = if last + 1 < tokens.len() { "…" } else { "" };
+    format!("{before}{body}{after}")
 }
 
 #[cfg(test)]
@@ -218,10 +332,52 @@ mod tests {
         assert_eq!(fts_query("a.*b"), Some("\"a\" \"b\"".to_owned()));
         assert_eq!(fts_query("NEAR(x"), Some("\"NEAR\" \"x\"".to_owned()));
         assert_eq!(fts_query(" -- "), None);
-        let many = "w ".repeat(100);
+        let many: String = (0..100).map(|i| format!("w{i} ")).collect();
         assert_eq!(
             fts_query(&many).unwrap().matches('"').count(),
             2 * MAX_SEARCH_WORDS
         );
+    }
+
+    #[test]
+    fn repeated_words_count_once() {
+        // Issue 11: 16 copies of common words made one query cost seconds.
+        let repeated = "Tide tide TÍDE harbour tide harbour ".repeat(50);
+        assert_eq!(
+            fts_query(&repeated),
+            Some("\"Tide\" \"harbour\"".to_owned())
+        );
+    }
+
+    #[test]
+    fn snippets_show_the_window_with_most_search_words() {
+        let words = folded_words("beta GAMMA");
+        let text = "alpha beta one two three four five six seven eight nine ten eleven twelve \
+                    thirteen beta gamma fourteen";
+        assert_eq!(
+            snippet(text, &words),
+            "…four five six seven eight nine ten eleven twelve thirteen beta gamma…"
+        );
+        let accents = folded_words("unicode");
+        assert_eq!(
+            snippet("Ünïcode  wörds\nhere", &accents),
+            "Ünïcode wörds here"
+        );
+        assert_eq!(snippet("", &words), "");
+    }
+
+    #[test]
+    fn a_page_made_of_the_search_words_gets_its_snippet_quickly() {
+        // The issue 11 page: 100 KiB made of the 16 words searched for.
+        let store = memory();
+        let words: Vec<String> = (0..16).map(|i| format!("word{i}")).collect();
+        let body = format!("{} ", words.join(" ")).repeat(100 * 1024 / 100);
+        save(&store, "Adversarial", &body, 1);
+        let started = std::time::Instant::now();
+        let hits = store.search(&words.join(" "), 10).unwrap();
+        // Generous: this shows "not unbounded" (it took 18 s); scripts measure the cost.
+        assert!(started.elapsed() < std::time::Duration::from_secs(3));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].snippet.split(' ').count(), SNIPPET_TOKENS);
     }
 }

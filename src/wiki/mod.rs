@@ -1,8 +1,10 @@
 //! The wiki's rules, protocol-neutral and with no I/O: page and user names, page formats,
-//! the model types the store hands out ([`model`]) and the access decision ([`access`]).
-//! Nothing here touches sockets, SQL, the clock or a protocol.
+//! the model types the store hands out ([`model`]), the access decision ([`access`]) and the
+//! bounded revision diff ([`diff`]). Nothing here touches sockets, SQL or a protocol; only the
+//! diff reads the monotonic clock, for its deadline.
 
 pub mod access;
+pub mod diff;
 pub mod model;
 pub mod page_name;
 pub mod user_name;

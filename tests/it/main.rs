@@ -3,6 +3,8 @@
 
 /// Register, account page, link/claim/revoke, trust policies, admin page (SPEC §2).
 mod accounts;
+/// Issue 11 cost bounds on the wire: busy database, large diffs (SPEC §1.3, §7).
+mod bounds;
 /// The admin command line against a running server's store (SPEC §6).
 mod cli;
 /// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).

@@ -2,13 +2,13 @@
 
 use minijinja::context;
 use serde::Serialize;
-use similar::TextDiff;
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_time, offset, paging, PAGE_SIZE};
 use crate::capsule::Capsule;
 use crate::gemini::Response;
+use crate::wiki::diff::{line_diff, LineDiff};
 use crate::wiki::PageName;
 
 #[derive(Serialize)]
@@ -66,30 +66,19 @@ pub fn diff(app: &Capsule, name: &PageName, rev: u32) -> Result<Response, AppErr
         n => store.revision(name, n - 1)?,
     };
     let old_text = before.as_ref().map_or("", |r| r.text.as_str());
-    let text_diff = TextDiff::from_lines(old_text, after.text.as_str());
-    let unified = text_diff
-        .unified_diff()
-        .context_radius(3)
-        .missing_newline_hint(false)
-        .to_string();
-    // Keep the block intact: a diff line starting with ``` would close it early.
-    let body: Vec<String> = unified
-        .lines()
-        .map(|line| {
-            if line.starts_with("```") {
-                format!(" {line}")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect();
+    let (diff, summary) = match line_diff(old_text, &after.text) {
+        LineDiff::Unchanged => (String::new(), None),
+        LineDiff::Hunks(hunks) => (hunks, None),
+        LineDiff::Summary(summary) => (String::new(), Some(summary.describe(rev))),
+    };
     let out = app.templates().render(
         "diff.gmi",
         context! {
             name => name.as_str(),
             link => name.encoded(),
             rev,
-            diff => body.join("\n"),
+            diff,
+            summary,
             author => after.author,
             from_date => before.map_or_else(|| "(new page)".to_string(), |r| format_time(r.created)),
             to_date => format_time(after.created),

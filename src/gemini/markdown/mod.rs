@@ -24,7 +24,9 @@
 //!   line starting with three backticks gets a leading space so it cannot end the block.
 //! - **Preformatted blocks** (code, tables) break out of quotes and lists. Code keeps its
 //!   blank lines, the only place where two may follow each other. Tables are `|`-separated,
-//!   aligned by `char` count, with alt text `table`; padding stops at [`MAX_PAD`].
+//!   aligned by `char` count, with alt text `table`; padding stops at [`MAX_PAD`]. A page
+//!   whose short table rows would need more than [`MAX_PADDED_CELLS`] empty cells in all
+//!   is cut before the table that passes the cap, and ends with the [`TABLES_CUT`] note.
 //! - **HTML** tags and comments go and their text stays; `<br>` is a line break, since
 //!   `a<br>b` read as `ab` would join words. A thematic break is a line of 20 `-`. Emphasis
 //!   markers go; inline code keeps its backticks.
@@ -39,10 +41,14 @@ mod table;
 
 use inline::{resolve_url, strip_tags};
 use table::Table;
-pub use table::MAX_PAD;
+pub use table::{MAX_PAD, MAX_PADDED_CELLS};
 
 const IMAGE_MARKER: &str = "🖼";
 const RULE: &str = "--------------------";
+/// Ends a page cut before a table that would exceed [`MAX_PADDED_CELLS`].
+pub const TABLES_CUT: &str =
+    "[The rest of this page is not shown: its tables have too many empty cells to display. \
+     Its source is complete on the raw page.]";
 /// Converts Markdown to gemtext: LF endings, no trailing spaces, one final `\n` (an empty
 /// string when there is nothing to show).
 #[must_use]
@@ -54,9 +60,14 @@ pub fn to_gemtext(markdown: &str) -> String {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_WIKILINKS;
+    let cut = table::padded_cells_cut(&markdown, MAX_PADDED_CELLS);
+    let source = cut.map_or(markdown.as_str(), |at| &markdown[..at]);
     let mut writer = Writer::default();
-    for event in Parser::new_ext(&markdown, options) {
+    for event in Parser::new_ext(source, options) {
         writer.event(event);
+    }
+    if cut.is_some() {
+        writer.note(TABLES_CUT);
     }
     writer.finish()
 }
@@ -407,6 +418,16 @@ impl Writer {
         if self.defined.insert(key.clone()) {
             self.footnotes.push((key, aside.out));
         }
+    }
+
+    /// Ends the page text so far and adds `text` as a line of its own after a blank line.
+    fn note(&mut self, text: &str) {
+        while !self.suspended.is_empty() {
+            self.end_footnote();
+        }
+        self.flow.close();
+        self.flow.blank = true;
+        self.flow.line(&[text]);
     }
 
     fn finish(mut self) -> String {
