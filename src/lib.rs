@@ -24,6 +24,7 @@ pub mod error;
 pub mod gemini;
 pub mod handlers;
 pub mod identity;
+pub mod moving;
 pub mod router;
 pub mod seed;
 pub mod server;

@@ -1,12 +1,14 @@
 //! The storage layer: one SQLite database holding pages, revisions, files, accounts,
 //! certificates, link codes and the full-text index. This module owns the [`Store`] handle,
 //! opening (pragmas, then migrations), the connections, [`StoreError`] and the column
-//! conversions the query files share; the queries live in `pages.rs`, `search.rs`, `files.rs`
-//! and `accounts.rs`. All SQL stays under `store/`, and no rusqlite type leaves it
-//! except inside [`StoreError::Sqlite`]. The API is synchronous: call it off the async runtime.
+//! conversions the query files share; the queries live in `pages.rs`, `search.rs`, `files.rs`,
+//! `accounts.rs` and `import.rs` (imports, export listings, the online backup). All SQL stays
+//! under `store/`, and no rusqlite type leaves it except inside [`StoreError::Sqlite`]. The
+//! API is synchronous: call it off the async runtime.
 
 mod accounts;
 mod files;
+mod import;
 mod migrations;
 mod pages;
 mod search;
@@ -21,6 +23,7 @@ use rusqlite::{Connection, OpenFlags, Row, TransactionBehavior};
 
 use crate::wiki::PageName;
 
+pub use import::{ImportedRevision, PageImport};
 pub use types::*;
 
 use migrations::MIGRATIONS;
@@ -45,6 +48,9 @@ pub enum StoreError {
     Sqlite(#[source] rusqlite::Error),
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    /// A backup copy failed `PRAGMA integrity_check`; the text is SQLite's first complaint.
+    #[error("the backup copy failed its integrity check: {0}")]
+    Integrity(String),
     /// A thread panicked while holding the database; the store refuses further use.
     #[error("the database connection was poisoned by a panic")]
     Poisoned,
