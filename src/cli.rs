@@ -150,7 +150,13 @@ mod tests {
     #[test]
     fn import_phoebe_takes_a_space_and_dry_run() {
         let cli = Cli::try_parse_from([
-            "gemwiki", "import", "phoebe", "old", "--space", "notes", "--dry-run",
+            "gemwiki",
+            "import",
+            "phoebe",
+            "old",
+            "--space",
+            "notes",
+            "--dry-run",
         ])
         .unwrap();
         let Some(Command::Import(ImportCommand::Phoebe {
@@ -161,7 +167,10 @@ mod tests {
         else {
             panic!("expected import phoebe");
         };
-        assert_eq!((dir, space, dry_run), ("old".into(), Some("notes".into()), true));
+        assert_eq!(
+            (dir, space, dry_run),
+            ("old".into(), Some("notes".into()), true)
+        );
     }
 
     #[test]

@@ -63,12 +63,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             command,
             &mut stdout,
         )?),
-        Some(Command::Backup { file }) => {
-            Ok(commands::backup(&open_store(&data_dir)?, &file, &mut stdout)?)
-        }
-        Some(Command::Export { dir }) => {
-            Ok(commands::export(&open_store(&data_dir)?, &dir, &mut stdout)?)
-        }
+        Some(Command::Backup { file }) => Ok(commands::backup(
+            &open_store(&data_dir)?,
+            &file,
+            &mut stdout,
+        )?),
+        Some(Command::Export { dir }) => Ok(commands::export(
+            &open_store(&data_dir)?,
+            &dir,
+            &mut stdout,
+        )?),
     }
 }
 

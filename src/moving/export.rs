@@ -97,8 +97,14 @@ pub fn export(store: &Store, dir: &Path, bar: &ProgressBar) -> Result<Manifest, 
     }
     let mut files = Vec::new();
     for name in store.file_names()? {
-        let Some(file) = store.file(&name)? else { continue };
-        let path = unique(&mut taken, &format!("files/{}", safe_file_name(name.as_str())), "");
+        let Some(file) = store.file(&name)? else {
+            continue;
+        };
+        let path = unique(
+            &mut taken,
+            &format!("files/{}", safe_file_name(name.as_str())),
+            "",
+        );
         write(dir, &path, &file.data)?;
         files.push(FileEntry {
             name: name.to_string(),
@@ -135,7 +141,9 @@ fn export_page(
     };
     let mut revisions = Vec::new();
     for number in 1..=page.revisions {
-        let Some(rev) = store.revision(name, number)? else { continue };
+        let Some(rev) = store.revision(name, number)? else {
+            continue;
+        };
         revisions.push(RevisionEntry {
             number,
             created: rev.created,
@@ -190,7 +198,9 @@ pub fn import_export(
     for entry in &manifest.pages {
         match page_revision(dir, entry) {
             Ok((name, revision)) => report.page(store, &name, &[revision])?,
-            Err(reason) => report.skipped.push(format!("page {:?}: {reason}", entry.name)),
+            Err(reason) => report
+                .skipped
+                .push(format!("page {:?}: {reason}", entry.name)),
         }
         bar.inc(1);
     }
@@ -204,7 +214,9 @@ pub fn import_export(
                     report.unchanged += 1;
                 }
             }
-            Err(reason) => report.skipped.push(format!("file {:?}: {reason}", entry.name)),
+            Err(reason) => report
+                .skipped
+                .push(format!("file {:?}: {reason}", entry.name)),
         }
         bar.inc(1);
     }
@@ -214,7 +226,10 @@ pub fn import_export(
 
 /// The revision to import for an exported page, or why it cannot be imported.
 fn page_revision(dir: &Path, entry: &PageEntry) -> Result<(PageName, ImportedRevision), String> {
-    let last = entry.revisions.last().ok_or("the manifest lists no revision")?;
+    let last = entry
+        .revisions
+        .last()
+        .ok_or("the manifest lists no revision")?;
     let (name, bytes) = checked(dir, &entry.name, &entry.file, &last.sha256)?;
     let format = PageFormat::from_mime(&entry.mime)
         .ok_or_else(|| format!("{:?} is not a page MIME type", entry.mime))?;
@@ -250,7 +265,10 @@ pub fn safe_file_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for (i, c) in name.chars().enumerate() {
         let unsafe_char = c.is_control()
-            || matches!(c, '%' | '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            || matches!(
+                c,
+                '%' | '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'
+            )
             || (i == 0 && c == '.');
         if unsafe_char {
             let mut buf = [0; 4];
@@ -305,7 +323,9 @@ mod tests {
         ];
         for (name, file) in cases {
             assert_eq!(safe_file_name(name), file);
-            let back = percent_encoding::percent_decode_str(file).decode_utf8().unwrap();
+            let back = percent_encoding::percent_decode_str(file)
+                .decode_utf8()
+                .unwrap();
             assert_eq!(back, name);
         }
     }

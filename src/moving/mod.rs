@@ -62,7 +62,11 @@ pub struct Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verb = if self.dry_run { "would import" } else { "imported" };
+        let verb = if self.dry_run {
+            "would import"
+        } else {
+            "imported"
+        };
         writeln!(
             f,
             "{verb}: {} pages, {} revisions ({} deletions), {} files; {} already up to date",
@@ -101,8 +105,9 @@ impl Report {
             }
             PageImport::UpToDate => self.unchanged += 1,
             PageImport::Conflict { number } => self.skipped.push(format!(
-                "page {name:?}: this wiki already has a different revision {number}; \
-                 rename or delete the page here and import again"
+                "page {:?}: this wiki's page has a history of its own (its revision {number} \
+                 differs); import into a new data directory to bring this one in",
+                name.as_str()
             )),
         }
         Ok(())
@@ -134,7 +139,11 @@ pub fn import_phoebe(
             return Err(MovingError::Invalid(format!(
                 "{} has no space {name:?}; it has: {}",
                 dir.display(),
-                if spaces.is_empty() { "none".to_owned() } else { spaces.join(", ") }
+                if spaces.is_empty() {
+                    "none".to_owned()
+                } else {
+                    spaces.join(", ")
+                }
             )))
         }
         None => dir.to_owned(),

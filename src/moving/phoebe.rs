@@ -107,7 +107,9 @@ impl Space {
                 continue;
             }
             for (file, path) in entries(&path)? {
-                let number = file.strip_suffix(".gmi").and_then(|n| n.parse::<u32>().ok());
+                let number = file
+                    .strip_suffix(".gmi")
+                    .and_then(|n| n.parse::<u32>().ok());
                 match number {
                     Some(n) if n > 0 => {
                         let page = space.pages.entry(name.clone()).or_default();
@@ -151,8 +153,12 @@ pub fn spaces(dir: &Path) -> std::io::Result<Vec<String>> {
 pub fn plan(space: &Space) -> Plan {
     let mut plan = Plan::default();
     let log = parse_log(&space.log, &mut plan.skipped);
-    plan.skipped
-        .extend(space.strays.iter().map(|s| format!("{s}: not a Phoebe page or revision file")));
+    plan.skipped.extend(
+        space
+            .strays
+            .iter()
+            .map(|s| format!("{s}: not a Phoebe page or revision file")),
+    );
     let mut seen: BTreeMap<PageName, &str> = BTreeMap::new();
     for (raw, files) in &space.pages {
         let Some(name) = valid_name(raw, &mut seen, &mut plan.skipped) else {
@@ -171,7 +177,8 @@ pub fn plan(space: &Space) -> Plan {
     let mut seen_files = BTreeMap::new();
     for (raw, file) in &space.files {
         if let Some(name) = valid_name(raw, &mut seen_files, &mut plan.skipped) {
-            plan.files.push(plan_file(raw, name, file, &log, &mut plan.notes));
+            plan.files
+                .push(plan_file(raw, name, file, &log, &mut plan.notes));
         }
     }
     note_log_only(space, &log, &mut plan.notes);
@@ -240,7 +247,10 @@ fn texts(files: &PageFiles) -> Result<Vec<String>, String> {
     let mut kept: Vec<&(u32, Vec<u8>)> = files.kept.iter().collect();
     kept.sort_by_key(|(n, _)| *n);
     let current = files.current.iter().map(|bytes| ("page/", bytes));
-    let all = kept.iter().map(|(_, bytes)| ("keep/", bytes)).chain(current);
+    let all = kept
+        .iter()
+        .map(|(_, bytes)| ("keep/", bytes))
+        .chain(current);
     all.enumerate()
         .map(|(i, (from, bytes))| {
             String::from_utf8(bytes.clone())
@@ -355,7 +365,12 @@ fn parse_log(log: &[u8], skipped: &mut Vec<String>) -> Vec<LogLine> {
 fn parse_line(line: &[u8]) -> Option<LogLine> {
     let line = std::str::from_utf8(line).ok()?;
     let mut fields = line.split('\u{1f}');
-    let (time, name, rev, code) = (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+    let (time, name, rev, code) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
     let change = match rev {
         "🖹" => Change::PageDeleted,
         "🖻" => Change::FileDeleted,
@@ -365,7 +380,11 @@ fn parse_line(line: &[u8]) -> Option<LogLine> {
     };
     // The code hashes the client address with a seed that changes per Phoebe run: it tells
     // edits of one run apart, it is no identity. Keep only its digits in the label.
-    let code: String = code.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+    let code: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
     let author = if code.is_empty() {
         UNKNOWN_AUTHOR.to_owned()
     } else {
@@ -379,7 +398,12 @@ fn parse_line(line: &[u8]) -> Option<LogLine> {
     })
 }
 
-fn revision(text: Option<String>, created: i64, author: &str, comment: Option<&str>) -> ImportedRevision {
+fn revision(
+    text: Option<String>,
+    created: i64,
+    author: &str,
+    comment: Option<&str>,
+) -> ImportedRevision {
     ImportedRevision {
         text,
         format: PageFormat::Gemtext,
@@ -450,7 +474,10 @@ mod tests {
 
     fn page(kept: &[&str], current: Option<&str>) -> PageFiles {
         PageFiles {
-            kept: (1..).zip(kept).map(|(n, t)| (n, t.as_bytes().to_vec())).collect(),
+            kept: (1..)
+                .zip(kept)
+                .map(|(n, t)| (n, t.as_bytes().to_vec()))
+                .collect(),
             current: current.map(|t| t.as_bytes().to_vec()),
         }
     }
@@ -475,7 +502,9 @@ mod tests {
     #[test]
     fn a_recreated_page_matches_log_lines_by_order_not_by_their_numbers() {
         let mut space = Space::default();
-        space.pages.insert("Phoenix".into(), page(&["a", "b"], Some("c")));
+        space
+            .pages
+            .insert("Phoenix".into(), page(&["a", "b"], Some("c")));
         space.log = log(&[
             (10, "Phoenix", "1", "1451"),
             (11, "Phoenix", "🖹", "1451"),
@@ -496,7 +525,9 @@ mod tests {
     #[test]
     fn a_deleted_page_keeps_its_last_text_from_keep() {
         let mut space = Space::default();
-        space.pages.insert("Obsolete".into(), page(&["one", "two"], None));
+        space
+            .pages
+            .insert("Obsolete".into(), page(&["one", "two"], None));
         space.log = log(&[
             (1, "Obsolete", "1", "1"),
             (2, "Obsolete", "2", "1"),
@@ -513,7 +544,9 @@ mod tests {
     #[test]
     fn unlogged_texts_and_deletions_are_imported_and_reported_not_invented() {
         let mut space = Space::default();
-        space.pages.insert("Quiet".into(), page(&["one", "two"], None));
+        space
+            .pages
+            .insert("Quiet".into(), page(&["one", "two"], None));
         space.log = log(&[(5, "Quiet", "1", "7")]);
         let plan = plan(&space);
         let expected = [
@@ -547,8 +580,12 @@ mod tests {
     fn invalid_and_colliding_names_are_skipped_with_reasons() {
         let mut space = Space::default();
         space.pages.insert(" Leading".into(), page(&[], Some("x")));
-        space.pages.insert("Cafe\u{301}".into(), page(&[], Some("nfd")));
-        space.pages.insert("Caf\u{e9}".into(), page(&[], Some("nfc")));
+        space
+            .pages
+            .insert("Cafe\u{301}".into(), page(&[], Some("nfd")));
+        space
+            .pages
+            .insert("Caf\u{e9}".into(), page(&[], Some("nfc")));
         let plan = plan(&space);
         assert_eq!(plan.pages.len(), 1);
         assert_eq!(plan.skipped.len(), 2, "{:?}", plan.skipped);
@@ -605,6 +642,11 @@ mod tests {
         ];
         assert_eq!(names, expected);
         assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
-        assert_eq!(plan.notes.len(), 1, "only the lost first logo: {:?}", plan.notes);
+        assert_eq!(
+            plan.notes.len(),
+            1,
+            "only the lost first logo: {:?}",
+            plan.notes
+        );
     }
 }

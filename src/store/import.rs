@@ -152,7 +152,8 @@ impl Store {
         let mut copy = Connection::open(dest)?;
         match &self.inner.readers {
             Some(pool) => {
-                let source = Connection::open_with_flags(&pool.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                let source =
+                    Connection::open_with_flags(&pool.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
                 copy_snapshot(&source, &mut copy, progress)?;
             }
             None => {
@@ -213,7 +214,11 @@ fn existing_revisions(conn: &Connection, name: &PageName) -> Result<Vec<Existing
 }
 
 /// Appends `revisions` after the page's current one (creating the page if needed).
-fn append_imported(conn: &Connection, name: &PageName, revisions: &[ImportedRevision]) -> Result<()> {
+fn append_imported(
+    conn: &Connection,
+    name: &PageName,
+    revisions: &[ImportedRevision],
+) -> Result<()> {
     let state = page_state(conn, name)?;
     let page_id = match &state {
         Some(state) => state.id,
@@ -262,26 +267,38 @@ mod tests {
     fn imports_once_then_adds_only_new_revisions() {
         let store = Store::open_in_memory().unwrap();
         let page = name("Phoenix");
-        let mut revs = vec![rev(Some("one\n"), 10), rev(None, 11), rev(Some("two\n"), 12)];
+        let mut revs = vec![
+            rev(Some("one\n"), 10),
+            rev(None, 11),
+            rev(Some("two\n"), 12),
+        ];
         let dry = store.import_page(&page, &revs, true).unwrap();
         assert_eq!(dry, PageImport::Added { first: 1, last: 3 });
         assert_eq!(store.page(&page).unwrap(), None);
         assert_eq!(dry, store.import_page(&page, &revs, false).unwrap());
-        assert_eq!(store.import_page(&page, &revs, false).unwrap(), PageImport::UpToDate);
+        assert_eq!(
+            store.import_page(&page, &revs, false).unwrap(),
+            PageImport::UpToDate
+        );
         revs.push(rev(Some("three\n"), 13));
         let grown = store.import_page(&page, &revs, false).unwrap();
         assert_eq!(grown, PageImport::Added { first: 4, last: 4 });
         let deleted = store.revision(&page, 2).unwrap().unwrap();
         assert_eq!((deleted.deleted, deleted.created), (true, 11));
         let current = store.page(&page).unwrap().unwrap().current;
-        assert_eq!((current.number, current.author.as_str()), (4, "phoebe-1451"));
+        assert_eq!(
+            (current.number, current.author.as_str()),
+            (4, "phoebe-1451")
+        );
     }
 
     #[test]
     fn a_different_history_is_a_conflict_and_untouched() {
         let store = Store::open_in_memory().unwrap();
         let page = name("Welcome");
-        store.import_page(&page, &[rev(Some("ours"), 1)], false).unwrap();
+        store
+            .import_page(&page, &[rev(Some("ours"), 1)], false)
+            .unwrap();
         let theirs = [rev(Some("theirs"), 1), rev(Some("more"), 2)];
         let outcome = store.import_page(&page, &theirs, false).unwrap();
         assert_eq!(outcome, PageImport::Conflict { number: 1 });
@@ -296,8 +313,12 @@ mod tests {
     fn files_import_once_with_their_label() {
         let store = Store::open_in_memory().unwrap();
         let logo = name("logo.png");
-        assert!(store.import_file(&logo, "image/png", b"png", 5, "phoebe-6515", false).unwrap());
-        assert!(!store.import_file(&logo, "image/png", b"png", 5, "phoebe-6515", false).unwrap());
+        assert!(store
+            .import_file(&logo, "image/png", b"png", 5, "phoebe-6515", false)
+            .unwrap());
+        assert!(!store
+            .import_file(&logo, "image/png", b"png", 5, "phoebe-6515", false)
+            .unwrap());
         let file = store.file(&logo).unwrap().unwrap();
         assert_eq!((file.author.as_str(), file.created), ("phoebe-6515", 5));
         assert_eq!(store.file_names().unwrap(), [logo]);
@@ -307,15 +328,22 @@ mod tests {
     fn backup_copies_a_checked_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("wiki.db")).unwrap();
-        store.import_page(&name("Kept"), &[rev(Some("safe"), 1)], false).unwrap();
+        store
+            .import_page(&name("Kept"), &[rev(Some("safe"), 1)], false)
+            .unwrap();
         let dest = dir.path().join("copy.db");
         let mut calls = 0;
-        store.backup_to(&dest, &mut |done, total| {
-            calls += 1;
-            assert!(done <= total);
-        }).unwrap();
+        store
+            .backup_to(&dest, &mut |done, total| {
+                calls += 1;
+                assert!(done <= total);
+            })
+            .unwrap();
         assert!(calls >= 1);
         let copy = Store::open(&dest).unwrap();
-        assert_eq!(copy.page(&name("Kept")).unwrap().unwrap().current.text, "safe");
+        assert_eq!(
+            copy.page(&name("Kept")).unwrap().unwrap().current.text,
+            "safe"
+        );
     }
 }

@@ -7,6 +7,8 @@ mod accounts;
 mod cli;
 /// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).
 mod editing;
+/// Moving in and out: Phoebe import, backup, export and its import (SPEC §9, issue 14).
+mod import;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).
