@@ -159,17 +159,20 @@ pub fn plan(space: &Space) -> Plan {
             .iter()
             .map(|s| format!("{s}: not a Phoebe page or revision file")),
     );
+    // Grouped once, so planning stays linear in the size of the log.
+    let mut events: BTreeMap<&str, Vec<&LogLine>> = BTreeMap::new();
+    for line in &log {
+        if matches!(line.change, Change::PageSaved | Change::PageDeleted) {
+            events.entry(&line.name).or_default().push(line);
+        }
+    }
     let mut seen: BTreeMap<PageName, &str> = BTreeMap::new();
     for (raw, files) in &space.pages {
         let Some(name) = valid_name(raw, &mut seen, &mut plan.skipped) else {
             continue;
         };
-        let events: Vec<&LogLine> = log
-            .iter()
-            .filter(|l| matches!(l.change, Change::PageSaved | Change::PageDeleted))
-            .filter(|l| l.name == *raw)
-            .collect();
-        match plan_page(raw, files, &events, &mut plan.notes) {
+        let events = events.get(raw.as_str()).map_or(&[][..], Vec::as_slice);
+        match plan_page(raw, files, events, &mut plan.notes) {
             Ok(revisions) => plan.pages.push((name, revisions)),
             Err(reason) => plan.skipped.push(format!("page {raw:?}: {reason}")),
         }
