@@ -36,6 +36,42 @@ pub enum Command {
     /// Inspect and manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Import a wiki: a Phoebe data directory, or a gemwiki export.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Copy the database to FILE while the server runs, and check the copy.
+    Backup {
+        /// Where to write the copy (replaced if it exists).
+        file: PathBuf,
+    },
+    /// Write every live page, every file and a manifest of all revisions to DIR.
+    Export {
+        /// A new or empty directory.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a Phoebe wiki directory: every revision, deletion and file. Running it again
+    /// adds only what is new.
+    Phoebe {
+        /// Phoebe's data directory (holding page/, keep/, changes.log).
+        dir: PathBuf,
+        /// Import this space (a sub-directory) instead of the main one.
+        #[arg(long, value_name = "NAME")]
+        space: Option<String>,
+        /// Report what would be imported without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import a directory written by `gemwiki export`.
+    Export {
+        dir: PathBuf,
+        /// Report what would be imported without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Overrides for `serve`; each replaces the config file's list when given.
@@ -109,6 +145,32 @@ mod tests {
         let after = Cli::try_parse_from(["gemwiki", "page", "list", "--data-dir", "d"]).unwrap();
         assert_eq!(before.data_dir, Some(PathBuf::from("d")));
         assert_eq!(after.data_dir, Some(PathBuf::from("d")));
+    }
+
+    #[test]
+    fn import_phoebe_takes_a_space_and_dry_run() {
+        let cli = Cli::try_parse_from([
+            "gemwiki",
+            "import",
+            "phoebe",
+            "old",
+            "--space",
+            "notes",
+            "--dry-run",
+        ])
+        .unwrap();
+        let Some(Command::Import(ImportCommand::Phoebe {
+            dir,
+            space,
+            dry_run,
+        })) = cli.command
+        else {
+            panic!("expected import phoebe");
+        };
+        assert_eq!(
+            (dir, space, dry_run),
+            ("old".into(), Some("notes".into()), true)
+        );
     }
 
     #[test]

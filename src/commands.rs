@@ -1,12 +1,13 @@
-//! The administrative subcommands (`page …`, `account …`, `fingerprint`): each opens the
-//! store, does one thing and prints a line or a table to `out`. Changes take effect on a
+//! The administrative subcommands (`page …`, `account …`, `fingerprint`, `import …`,
+//! `backup`, `export`): each opens the store, does one thing and prints a line or a table to
+//! `out` (progress bars go to stderr, only on a terminal). Changes take effect on a
 //! running server at once, since the server reads accounts and locks from the database.
 
 use std::io::Write;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::cli::{AccountCommand, PageCommand};
+use crate::cli::{AccountCommand, ImportCommand, PageCommand};
 use crate::identity::{ClientCert, Fingerprint};
 use crate::store::{Store, StoreError};
 use crate::wiki::model::{
@@ -25,6 +26,8 @@ pub enum CommandError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Tls(#[from] crate::tls::TlsError),
+    #[error(transparent)]
+    Moving(#[from] crate::moving::MovingError),
 }
 
 type Result<T> = std::result::Result<T, CommandError>;
@@ -257,5 +260,72 @@ fn add_cert(store: &Store, name: &str, fingerprint: &str, out: &mut dyn Write) -
             }
         }
     }
+    Ok(())
+}
+
+/// A progress bar on stderr; indicatif draws nothing when stderr is not a terminal.
+fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message(what.to_owned());
+    bar
+}
+
+/// `gemwiki import phoebe|export DIR`: prints the report.
+///
+/// # Errors
+/// The source is missing or unreadable, or a storage failure.
+pub fn import(store: &Store, command: ImportCommand, out: &mut dyn Write) -> Result<()> {
+    let bar = progress_bar("importing");
+    let report = match command {
+        ImportCommand::Phoebe {
+            dir,
+            space,
+            dry_run,
+        } => crate::moving::import_phoebe(store, &dir, space.as_deref(), dry_run, &bar)?,
+        ImportCommand::Export { dir, dry_run } => {
+            crate::moving::export::import_export(store, &dir, dry_run, &bar)?
+        }
+    };
+    write!(out, "{report}")?;
+    Ok(())
+}
+
+/// `gemwiki backup FILE`: an online copy, checked, readable by its owner only.
+///
+/// # Errors
+/// The file cannot be written, or the copy fails its integrity check.
+pub fn backup(store: &Store, file: &Path, out: &mut dyn Write) -> Result<()> {
+    // Created 0600 before SQLite writes into it: the copy holds what the database holds.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(file)?;
+    let bar = progress_bar("backing up (pages)");
+    store.backup_to(file, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    writeln!(out, "backed up to {} (integrity check: ok)", file.display())?;
+    Ok(())
+}
+
+/// `gemwiki export DIR`.
+///
+/// # Errors
+/// `dir` is not empty or not writable, or a storage failure.
+pub fn export(store: &Store, dir: &Path, out: &mut dyn Write) -> Result<()> {
+    let manifest = crate::moving::export::export(store, dir, &progress_bar("exporting"))?;
+    writeln!(
+        out,
+        "exported {} pages and {} files to {}",
+        manifest.pages.len(),
+        manifest.files.len(),
+        dir.display()
+    )?;
     Ok(())
 }

@@ -42,6 +42,7 @@ pub mod commands;
 pub mod config;
 pub mod gemini;
 pub mod identity;
+pub mod moving;
 pub mod seed;
 pub mod site;
 pub mod store;

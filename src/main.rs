@@ -58,14 +58,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             command,
             &mut stdout,
         )?),
+        // Not seeded: an imported wiki brings its own pages (Phoebe's Welcome, say).
+        Some(Command::Import(command)) => Ok(commands::import(
+            &open_store_unseeded(&data_dir)?,
+            command,
+            &mut stdout,
+        )?),
+        Some(Command::Backup { file }) => Ok(commands::backup(
+            &open_store(&data_dir)?,
+            &file,
+            &mut stdout,
+        )?),
+        Some(Command::Export { dir }) => Ok(commands::export(
+            &open_store(&data_dir)?,
+            &dir,
+            &mut stdout,
+        )?),
     }
 }
 
-fn open_store(data_dir: &std::path::Path) -> anyhow::Result<Store> {
+fn open_store_unseeded(data_dir: &std::path::Path) -> anyhow::Result<Store> {
     gemwiki::store::create_data_dir(data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
     let path = data_dir.join(DATABASE);
-    let store = Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    Store::open(&path).with_context(|| format!("cannot open {}", path.display()))
+}
+
+fn open_store(data_dir: &std::path::Path) -> anyhow::Result<Store> {
+    let store = open_store_unseeded(data_dir)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));

@@ -1,8 +1,8 @@
 //! The storage layer: one SQLite database holding pages, revisions, files, accounts,
 //! certificates, link codes and the full-text index. This module owns the [`Store`] handle,
 //! opening (pragmas, then migrations), the connections, [`StoreError`] and the column
-//! conversions the query files share; the queries live in `pages.rs`, `search.rs`, `files.rs`
-//! and `accounts.rs`. All SQL stays under `store/`, and no rusqlite type leaves it
+//! conversions the query files share; the queries live in `pages.rs`, `search.rs`, `files.rs`,
+//! `accounts.rs` and `import.rs` (imports, export listings, the online backup). All SQL stays under `store/`, and no rusqlite type leaves it
 //! except inside [`StoreError::Sqlite`]. It speaks the wiki's model types
 //! ([`crate::wiki::model`]). The API is synchronous and may block on the disk: front-ends
 //! call the quick point reads (one page, one revision) where they are, and run writes and
@@ -10,6 +10,7 @@
 
 mod accounts;
 mod files;
+mod import;
 mod migrations;
 mod pages;
 mod search;
@@ -23,6 +24,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Row, TransactionBehavior};
 
 use crate::wiki::model::Author;
 use crate::wiki::PageName;
+
+pub use import::{ImportedRevision, PageImport};
 
 use migrations::MIGRATIONS;
 
@@ -55,6 +58,9 @@ pub enum StoreError {
     Sqlite(#[source] rusqlite::Error),
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    /// A backup copy failed `PRAGMA integrity_check`; the text is SQLite's first complaint.
+    #[error("the backup copy failed its integrity check: {0}")]
+    Integrity(String),
     /// A thread panicked while holding the database; the store refuses further use.
     #[error("the database connection was poisoned by a panic")]
     Poisoned,

@@ -57,20 +57,21 @@ const PAGE_NAMES: &str =
     "SELECT name FROM pages WHERE deleted = 0 ORDER BY sort_key, name LIMIT ?1 OFFSET ?2";
 
 /// A revision about to be appended to a page.
-struct Entry<'a> {
-    text: &'a str,
-    mime: &'a str,
-    deleted: bool,
-    author: Author,
-    comment: Option<&'a str>,
-    now: i64,
+pub(super) struct Entry<'a> {
+    pub(super) text: &'a str,
+    pub(super) mime: &'a str,
+    pub(super) deleted: bool,
+    /// `(author_id, author_label)`, as [`author_columns`] makes them (imports give a label).
+    pub(super) author: (Option<i64>, Option<&'a str>),
+    pub(super) comment: Option<&'a str>,
+    pub(super) now: i64,
 }
 
 /// A page's row and the MIME type of its latest revision.
-struct PageState {
-    id: i64,
-    current: u32,
-    deleted: bool,
+pub(super) struct PageState {
+    pub(super) id: i64,
+    pub(super) current: u32,
+    pub(super) deleted: bool,
     mime: String,
 }
 
@@ -108,7 +109,7 @@ impl Store {
             text: rev.text,
             mime: rev.format.mime(),
             deleted: false,
-            author: rev.author,
+            author: author_columns(rev.author),
             comment: rev.comment,
             now: rev.now,
         };
@@ -139,7 +140,7 @@ impl Store {
                 text: &text,
                 mime: format.mime(),
                 deleted: false,
-                author,
+                author: author_columns(author),
                 comment: None,
                 now,
             };
@@ -158,7 +159,7 @@ impl Store {
                 text: "",
                 mime: &state.mime,
                 deleted: true,
-                author,
+                author: author_columns(author),
                 comment: None,
                 now,
             };
@@ -187,7 +188,7 @@ impl Store {
                 text: &old.text,
                 mime: old.format.mime(),
                 deleted: old.deleted,
-                author,
+                author: author_columns(author),
                 comment: Some(&comment),
                 now,
             };
@@ -268,7 +269,7 @@ impl Store {
                     text,
                     mime: format.mime(),
                     deleted: false,
-                    author: Author::System,
+                    author: author_columns(Author::System),
                     comment: None,
                     now,
                 };
@@ -328,7 +329,20 @@ fn append_revision(conn: &Connection, name: &PageName, entry: &Entry<'_>) -> Res
         None => insert_page(conn, name)?,
     };
     let number = state.map_or(0, |state| state.current) + 1;
-    let (author_id, author_label) = author_columns(entry.author);
+    write_revision(conn, page_id, name, number, entry)?;
+    Ok(SaveOutcome::Created(number))
+}
+
+/// Writes `entry` as revision `number` of the page and makes it current: the page row and
+/// the search index follow. Must run inside the write transaction.
+pub(super) fn write_revision(
+    conn: &Connection,
+    page_id: i64,
+    name: &PageName,
+    number: u32,
+    entry: &Entry<'_>,
+) -> Result<()> {
+    let (author_id, author_label) = entry.author;
     conn.prepare_cached(
         "INSERT INTO revisions (page_id, number, text, mime, author_id, author_label, \
          created, size, deleted, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -353,10 +367,10 @@ fn append_revision(conn: &Connection, name: &PageName, entry: &Entry<'_>) -> Res
         conn.prepare_cached("INSERT INTO pages_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?
             .execute(params![page_id, name.as_str(), entry.text])?;
     }
-    Ok(SaveOutcome::Created(number))
+    Ok(())
 }
 
-fn page_state(conn: &Connection, name: &PageName) -> Result<Option<PageState>> {
+pub(super) fn page_state(conn: &Connection, name: &PageName) -> Result<Option<PageState>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.current, p.deleted, r.mime FROM pages p \
          JOIN revisions r ON r.page_id = p.id AND r.number = p.current WHERE p.name = ?1",
@@ -387,7 +401,7 @@ fn same_as_current(conn: &Connection, state: &PageState, entry: &Entry<'_>) -> R
     Ok(stmt.query_row(params, |row| row.get(0))?)
 }
 
-fn insert_page(conn: &Connection, name: &PageName) -> Result<i64> {
+pub(super) fn insert_page(conn: &Connection, name: &PageName) -> Result<i64> {
     conn.prepare_cached("INSERT INTO pages (name, sort_key) VALUES (?1, ?2)")?
         .execute([name.as_str(), &name.sort_key()])?;
     Ok(conn.last_insert_rowid())

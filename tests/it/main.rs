@@ -11,6 +11,8 @@ mod cli;
 mod editing;
 /// Issue 11: crafted client chains and look-alike names cost nothing and impersonate no one.
 mod hardening;
+/// Moving in and out: Phoebe import, backup, export and its import (SPEC §9, issue 14).
+mod import;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).

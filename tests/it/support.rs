@@ -47,12 +47,19 @@ impl TestServer {
 
     /// A server whose config `adjust` may change before it starts.
     pub fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start_prepared(adjust, |_| {})
+    }
+
+    /// A server whose store `prepare` fills before the starter pages would be seeded (which
+    /// then only happens if `prepare` left the wiki empty), as `gemwiki import` does.
+    pub fn start_prepared(adjust: impl FnOnce(&mut Config), prepare: impl FnOnce(&Store)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::defaults(dir.path()).expect("default config");
         config.wiki.limits.requests_per_minute = 100_000;
         config.wiki.limits.edits_per_minute = 100_000;
         adjust(&mut config);
         let store = Store::open(&dir.path().join("gemwiki.sqlite")).expect("store");
+        prepare(&store);
         store
             .import_if_empty(&seed::starter_pages(), 1_700_000_000)
             .expect("seed");
