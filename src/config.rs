@@ -46,6 +46,13 @@ pub struct RawConfig {
     pub uploads: RawUploads,
     pub access: RawAccess,
     pub tls: RawTls,
+    pub phoebe: RawPhoebe,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPhoebe {
+    pub spaces: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -122,6 +129,8 @@ pub struct WikiConfig {
     pub uploads: Uploads,
     pub registration: Registration,
     pub tokens: Vec<String>,
+    /// Phoebe spaces this wiki holds (`[phoebe] spaces`): `/<space>/…` redirects to `/…`.
+    pub phoebe_spaces: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +298,7 @@ impl Config {
                 uploads,
                 registration,
                 tokens: raw.access.tokens.unwrap_or_default(),
+                phoebe_spaces: raw.phoebe.spaces.unwrap_or_default(),
             },
         })
     }
@@ -439,5 +449,16 @@ mod tests {
         assert_eq!(config.wiki.registration, Registration::Approval);
         assert_eq!(config.wiki.tokens, ["t1"]);
         assert_eq!(config.wiki.uploads.mime_types, ["image/png"]);
+    }
+
+    #[test]
+    fn phoebe_spaces_are_read() {
+        let config = from_toml("[phoebe]\nspaces = [\"notes\"]\n", &ServeArgs::default()).unwrap();
+        assert_eq!(config.wiki.phoebe_spaces, ["notes"]);
+        assert!(from_toml("", &ServeArgs::default())
+            .unwrap()
+            .wiki
+            .phoebe_spaces
+            .is_empty());
     }
 }

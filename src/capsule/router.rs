@@ -56,7 +56,27 @@ pub enum Route {
     Upload {
         name: PageName,
     },
+    /// A Phoebe URL whose meaning differs here, answered with a `31` redirect (SPEC §9).
+    Moved(Moved),
     NotFound,
+}
+
+/// Phoebe's URLs that keep working after a move from Phoebe, by redirect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Moved {
+    /// `/do/rss` → `/do/atom`.
+    Rss,
+    /// `/do/all/changes` (every space's changes) → `/do/changes`.
+    AllChanges,
+    /// `/do/all/atom` → `/do/atom`.
+    AllAtom,
+    /// `/do/match` (page names matching a word) → `/do/search`, query kept.
+    Match,
+    /// `/diff/<name>`: the latest change → `/diff/<name>/<current revision>`.
+    DiffLatest { name: PageName },
+    /// `/<space>/<route>`: a Phoebe space; redirected to `<route>` when this wiki holds that
+    /// space (`[phoebe] spaces`), else `51`.
+    Space { space: String, rest: Box<Route> },
 }
 
 /// The input-driven edits offered on `/do/edit/<name>`.
@@ -159,7 +179,15 @@ impl Route {
                 rev: revision(r)?,
             },
             ["file", n] => Self::File { name: name(n)? },
+            ["diff", n] => Self::Moved(Moved::DiffLatest { name: name(n)? }),
             ["do", rest @ ..] => Self::from_do(rest, page)?,
+            [space, rest @ ..] if !rest.is_empty() => match Self::from_segments(rest, page)? {
+                Self::NotFound | Self::Home | Self::Moved(Moved::Space { .. }) => Self::NotFound,
+                route => Self::Moved(Moved::Space {
+                    space: (*space).to_string(),
+                    rest: Box::new(route),
+                }),
+            },
             _ => Self::NotFound,
         })
     }
@@ -170,6 +198,10 @@ impl Route {
             ["index"] => Self::Index { page },
             ["changes"] => Self::Changes { page },
             ["atom"] => Self::Atom,
+            ["rss"] => Self::Moved(Moved::Rss),
+            ["all", "changes"] => Self::Moved(Moved::AllChanges),
+            ["all", "atom"] => Self::Moved(Moved::AllAtom),
+            ["match"] => Self::Moved(Moved::Match),
             ["search"] => Self::Search,
             ["new"] => Self::New,
             ["register"] => Self::Register,
@@ -229,6 +261,7 @@ impl Route {
                 | Self::Changes { .. }
                 | Self::Atom
                 | Self::New
+                | Self::Moved(_)
                 | Self::NotFound
         )
     }

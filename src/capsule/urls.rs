@@ -7,7 +7,7 @@ use minijinja::value::Kwargs;
 use minijinja::{Environment, Error, ErrorKind};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use super::router::{AdminAction, EditAction, Route};
+use super::router::{AdminAction, EditAction, Moved, Route};
 use crate::gemini::Request;
 use crate::wiki::PageName;
 
@@ -67,6 +67,19 @@ pub fn path(route: &Route) -> String {
             format!("/do/edit/{}/{}", n(name), action.as_str())
         }
         Route::Admin(action) => admin(action),
+        Route::Moved(moved) => phoebe(moved),
+    }
+}
+
+/// The Phoebe URL a [`Moved`] route answers.
+fn phoebe(moved: &Moved) -> String {
+    match moved {
+        Moved::Rss => "/do/rss".into(),
+        Moved::AllChanges => "/do/all/changes".into(),
+        Moved::AllAtom => "/do/all/atom".into(),
+        Moved::Match => "/do/match".into(),
+        Moved::DiffLatest { name } => format!("/diff/{}", name.encoded()),
+        Moved::Space { space, rest } => format!("/{}{}", segment(space), path(rest)),
     }
 }
 

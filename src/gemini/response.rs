@@ -85,6 +85,11 @@ impl Response {
         Self::new(Status::RedirectTemporary, target)
     }
 
+    /// `31`: the resource lives at `target` from now on.
+    pub fn moved(target: impl Into<String>) -> Self {
+        Self::new(Status::RedirectPermanent, target)
+    }
+
     /// `40` with a sentence saying what went wrong.
     pub fn temporary_failure(message: impl Into<String>) -> Self {
         Self::new(Status::TemporaryFailure, message)

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod guard;
 pub mod history;
 pub mod lists;
+pub mod moved;
 pub mod page;
 pub mod search;
 pub mod upload;
@@ -54,6 +55,7 @@ fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, Ap
         Route::EditAction { name, action } => edit::act(app, request, &name, action),
         Route::Admin(action) => admin::admin(app, request, action),
         Route::Upload { name } => upload::store(app, request, &name),
+        Route::Moved(moved) => moved::redirect(app, request, &moved),
         Route::NotFound => Err(AppError::NotFound(
             "Nothing here; try the index at /do/index or search at /do/search".into(),
         )),
