@@ -13,7 +13,7 @@ use crate::cli::ServeArgs;
 /// Why the configuration could not be used; messages name the file, key or flag to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}")]
+    #[error("cannot read config file {path}: {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,

@@ -32,10 +32,27 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("gemwiki: {err:#}");
+            eprintln!("gemwiki: {}", describe(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, each said once: many errors already include their
+/// cause in their own message, and printing the chain as is would repeat it.
+fn describe(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -139,4 +156,30 @@ fn serve(
         server::run(listeners, acceptor, capsule, &settings, shutdown).await;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read config file x.toml: {source}")]
+    struct Outer {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn causes_already_in_the_message_are_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let err = anyhow::Error::from(Outer { source: io });
+        assert_eq!(
+            describe(&err),
+            "cannot read config file x.toml: no such file"
+        );
+        let wrapped = err.context("cannot start");
+        assert_eq!(
+            describe(&wrapped),
+            "cannot start: cannot read config file x.toml: no such file"
+        );
+    }
 }

@@ -58,6 +58,11 @@ pub enum TlsError {
         key: PathBuf,
         source: ErrorStack,
     },
+    #[error("cannot read the certificate file {path}: {source}")]
+    ReadCert {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write the generated server certificate into {dir}: {source}")]
     Write {
         dir: PathBuf,
@@ -280,8 +285,8 @@ fn unix_seconds(time: &Asn1TimeRef) -> Option<i64> {
 /// # Errors
 /// The file is unreadable or holds no PEM certificate.
 pub fn fingerprint_pem_file(path: &Path) -> Result<Fingerprint, TlsError> {
-    let pem = fs::read(path).map_err(|source| TlsError::Write {
-        dir: path.to_path_buf(),
+    let pem = fs::read(path).map_err(|source| TlsError::ReadCert {
+        path: path.to_path_buf(),
         source,
     })?;
     let cert = X509::from_pem(&pem)?;
