@@ -48,30 +48,31 @@ pub async fn run(
     settings: &ServerConfig,
     shutdown: CancellationToken,
 ) {
-    let acceptor = Arc::new(acceptor);
-    let limit = Arc::new(Semaphore::new(settings.max_connections));
-    let tracker = TaskTracker::new();
+    let shared = Arc::new(Shared {
+        acceptor: Arc::new(acceptor),
+        limit: Arc::new(Semaphore::new(settings.max_connections)),
+        tracker: TaskTracker::new(),
+        timeouts: settings.timeouts,
+        shutdown,
+        app,
+    });
     let mut loops = Vec::new();
     for listener in listeners {
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(1965);
         let authority = Arc::new(Authority {
-            hosts: app.config().hostnames.clone(),
+            hosts: shared.app.config().hostnames.clone(),
             port,
         });
         loops.push(tokio::spawn(accept_loop(
             listener,
-            Arc::clone(&acceptor),
-            Arc::clone(&app),
             authority,
-            Arc::clone(&limit),
-            tracker.clone(),
-            settings.timeouts,
-            shutdown.clone(),
+            Arc::clone(&shared),
         )));
     }
     for accept in loops {
         let _ = accept.await;
     }
+    let tracker = &shared.tracker;
     tracker.close();
     let grace = settings.timeouts.shutdown;
     if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
@@ -82,22 +83,25 @@ pub async fn run(
     }
 }
 
-async fn accept_loop(
-    listener: TcpListener,
+/// What every accept loop shares.
+struct Shared {
     acceptor: Arc<SslAcceptor>,
     app: Arc<Capsule>,
-    authority: Arc<Authority>,
+    /// One permit per open connection (`max_connections`).
     limit: Arc<Semaphore>,
     tracker: TaskTracker,
     timeouts: Timeouts,
     shutdown: CancellationToken,
-) {
+}
+
+async fn accept_loop(listener: TcpListener, authority: Arc<Authority>, shared: Arc<Shared>) {
+    let shutdown = &shared.shutdown;
     let mut backoff = Duration::from_millis(5);
     loop {
         // Take a slot before accepting, so connections past the cap wait in the backlog.
         let permit = tokio::select! {
             () = shutdown.cancelled() => return,
-            permit = Arc::clone(&limit).acquire_owned() => match permit {
+            permit = Arc::clone(&shared.limit).acquire_owned() => match permit {
                 Ok(permit) => permit,
                 Err(_) => return,
             },
@@ -122,12 +126,12 @@ async fn accept_loop(
         let connection = connection::serve(
             tcp,
             addr.ip(),
-            Arc::clone(&acceptor),
-            Arc::clone(&app),
+            Arc::clone(&shared.acceptor),
+            Arc::clone(&shared.app),
             Arc::clone(&authority),
-            timeouts,
+            shared.timeouts,
         );
-        tracker.spawn(async move {
+        shared.tracker.spawn(async move {
             connection.await;
             // The slot is held for exactly as long as the connection is open.
             drop(permit);
