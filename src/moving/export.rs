@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{MovingError, Report};
-use crate::store::{ImportedRevision, Store};
+use crate::store::Store;
+use crate::wiki::model::ImportedRevision;
 use crate::wiki::{PageFormat, PageName};
 
 /// The manifest's `format` value, so an import can tell an export from any JSON file.

@@ -11,7 +11,8 @@ use std::path::Path;
 
 use indicatif::ProgressBar;
 
-use crate::store::{ImportedRevision, PageImport, Store, StoreError};
+use crate::store::{Store, StoreError};
+use crate::wiki::model::{ImportedRevision, PageImport};
 use crate::wiki::PageName;
 
 /// Why an import or export could not run at all. Problems with single items are not errors:

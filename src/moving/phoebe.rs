@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::store::ImportedRevision;
+use crate::wiki::model::ImportedRevision;
 use crate::wiki::{PageFormat, PageName};
 
 /// The author label for changes whose client code is unknown.

@@ -10,35 +10,11 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::pages::{insert_page, page_state, write_revision, Entry};
 use super::{byte_size, page_name, Result, Store, StoreError};
-use crate::wiki::{PageFormat, PageName};
+use crate::wiki::model::{ImportedRevision, PageImport};
+use crate::wiki::PageName;
 
 /// Database pages copied per backup step, between progress reports (4 MiB at 4 KiB pages).
 const BACKUP_PAGES_PER_STEP: std::ffi::c_int = 1024;
-
-/// One revision of a page as an import source knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedRevision {
-    /// The full text, or `None` for a deletion.
-    pub text: Option<String>,
-    pub format: PageFormat,
-    /// Unix seconds, UTC.
-    pub created: i64,
-    /// An account-less author label, shown as the author (e.g. `phoebe-1451`).
-    pub author: String,
-    pub comment: Option<String>,
-}
-
-/// What importing one page did (or, in a dry run, would do).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageImport {
-    /// Revisions `first..=last` were added (the ones before were already here).
-    Added { first: u32, last: u32 },
-    /// The page already holds every revision; nothing written.
-    UpToDate,
-    /// The page here has a history of its own: its revision `number` is not the imported
-    /// one. Nothing written.
-    Conflict { number: u32 },
-}
 
 /// What the store can tell about an existing revision, to compare with an imported one.
 struct Existing {
@@ -248,6 +224,7 @@ fn number(count: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wiki::PageFormat;
 
     fn name(text: &str) -> PageName {
         PageName::new(text).unwrap()

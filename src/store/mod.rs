@@ -25,8 +25,6 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Row, TransactionBehavior};
 use crate::wiki::model::Author;
 use crate::wiki::PageName;
 
-pub use import::{ImportedRevision, PageImport};
-
 use migrations::MIGRATIONS;
 
 /// How long a reader waits for another process's lock (say, the CLI) before failing.

@@ -249,6 +249,31 @@ pub enum RevokeOutcome {
     LastCertificate,
 }
 
+/// One revision of a page as an import source knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedRevision {
+    /// The full text, or `None` for a deletion.
+    pub text: Option<String>,
+    pub format: PageFormat,
+    /// Unix seconds, UTC.
+    pub created: i64,
+    /// An account-less author label, shown as the author (e.g. `phoebe-1451`).
+    pub author: String,
+    pub comment: Option<String>,
+}
+
+/// What importing one page did (or, in a dry run, would do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageImport {
+    /// Revisions `first..=last` were added (the ones before were already here).
+    Added { first: u32, last: u32 },
+    /// The page already holds every revision; nothing written.
+    UpToDate,
+    /// The page here has a history of its own: its revision `number` is not the imported
+    /// one. Nothing written.
+    Conflict { number: u32 },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
