@@ -33,7 +33,7 @@ pub fn answer(web: &Web, visit: &Visit, route: WebRoute) -> Result<Reply, WebErr
         WebRoute::Atom => lists::atom(web, visit),
         WebRoute::Search { words } => lists::search(web, visit, &words),
         WebRoute::GeminiOnly => Err(WebError::NotFound(
-            "Editing, accounts and the rest of /do/ are on Gemini: follow “Read or edit this on Gemini” below."
+            "Editing and accounts are on Gemini: follow “Read or edit this on Gemini” below."
                 .into(),
         )),
         WebRoute::NotFound => Err(WebError::NotFound(
