@@ -526,16 +526,31 @@ mod tests {
             web.tls_files,
             Some((PathBuf::from("data/c.pem"), PathBuf::from("data/k.pem")))
         );
-        let plain: Vec<SocketAddr> = vec!["127.0.0.1:8080".parse().unwrap(), "10.0.0.1:80".parse().unwrap()];
+        let plain: Vec<SocketAddr> = vec![
+            "127.0.0.1:8080".parse().unwrap(),
+            "10.0.0.1:80".parse().unwrap(),
+        ];
         assert_eq!(web.listen_plain, plain);
     }
 
     #[test]
     fn web_errors_name_the_key() {
         let err = from_toml("[web]\nlisten_plain = [\"x\"]\n", &ServeArgs::default());
-        assert!(matches!(err, Err(ConfigError::WebListen { key: "listen_plain", .. })));
-        let err = from_toml("[web]\ncert_file = \"c\"\nkey_file = \"k\"\n", &ServeArgs::default());
-        assert!(matches!(err, Err(ConfigError::WebTlsPair)), "certificate without listen");
+        assert!(matches!(
+            err,
+            Err(ConfigError::WebListen {
+                key: "listen_plain",
+                ..
+            })
+        ));
+        let err = from_toml(
+            "[web]\ncert_file = \"c\"\nkey_file = \"k\"\n",
+            &ServeArgs::default(),
+        );
+        assert!(
+            matches!(err, Err(ConfigError::WebTlsPair)),
+            "certificate without listen"
+        );
         let err = from_toml("[web]\nport = 1\n", &ServeArgs::default()).unwrap_err();
         assert!(err.to_string().contains("port"), "{err}");
     }

@@ -202,7 +202,9 @@ fn start_web(
         Some(tls::build_web_acceptor(cert, key)?)
     };
     let max = settings.max_connections;
-    Ok(Some(tokio::spawn(gemwiki::web::serve::run(web, https, acceptor, plain, max))))
+    Ok(Some(tokio::spawn(gemwiki::web::serve::run(
+        web, https, acceptor, plain, max,
+    ))))
 }
 
 #[cfg(test)]

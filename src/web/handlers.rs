@@ -21,7 +21,11 @@ use crate::wiki::{PageFormat, PageName};
 pub fn answer(web: &Web, visit: &Visit, route: WebRoute) -> Result<Reply, WebError> {
     match route {
         WebRoute::Home => home(web, visit),
-        WebRoute::Style => Ok(Reply::ok(reply::CSS, web.templates().style().to_string(), CACHE_FEED)),
+        WebRoute::Style => Ok(Reply::ok(
+            reply::CSS,
+            web.templates().style().to_string(),
+            CACHE_FEED,
+        )),
         WebRoute::Robots => Ok(robots()),
         WebRoute::Page { name, rev } => page(web, visit, &name, rev),
         WebRoute::Raw { name, rev } => raw(web, &name, rev),
@@ -55,8 +59,17 @@ pub fn chrome(web: &Web, visit: &Visit, title: &str, path: &str) -> Chrome {
 }
 
 /// Renders an HTML template into a `200` reply.
-pub fn html<S: Serialize>(web: &Web, template: &str, context: S, cache: &'static str) -> Result<Reply, WebError> {
-    Ok(Reply::ok(HTML, web.templates().render(template, context)?, cache))
+pub fn html<S: Serialize>(
+    web: &Web,
+    template: &str,
+    context: S,
+    cache: &'static str,
+) -> Result<Reply, WebError> {
+    Ok(Reply::ok(
+        HTML,
+        web.templates().render(template, context)?,
+        cache,
+    ))
 }
 
 #[derive(Serialize)]
@@ -70,17 +83,30 @@ fn home(web: &Web, visit: &Visit) -> Result<Reply, WebError> {
     let config = web.site().config();
     let main = PageName::new(&config.main_page).ok();
     let page = match &main {
-        Some(name) => web.site().store().page(name)?.filter(|p| !p.current.deleted),
+        Some(name) => web
+            .site()
+            .store()
+            .page(name)?
+            .filter(|p| !p.current.deleted),
         None => None,
     };
     let (source, modified) = match (&main, &page) {
         (Some(name), Some(page)) => (rendered(name, &page.current), Some(page.current.created)),
-        _ => (format!("# {}\n\nThis wiki has no main page yet.\n", config.title), None),
+        _ => (
+            format!("# {}\n\nThis wiki has no main page yet.\n", config.title),
+            None,
+        ),
     };
-    let links = Links { own: web.own(), relative_base: Some("/page/") };
+    let links = Links {
+        own: web.own(),
+        relative_base: Some("/page/"),
+    };
     let doc = to_document(&source, links);
     let title = doc.title.clone().unwrap_or_else(|| config.title.clone());
-    let view = HomeView { chrome: chrome(web, visit, &title, "/"), blocks: doc.blocks };
+    let view = HomeView {
+        chrome: chrome(web, visit, &title, "/"),
+        blocks: doc.blocks,
+    };
     let reply = html(web, "home.html", view, CACHE_PAGE)?;
     Ok(match modified {
         Some(at) => reply.modified(at),
@@ -109,7 +135,13 @@ struct PageView<'a> {
 fn page(web: &Web, visit: &Visit, name: &PageName, rev: Option<u32>) -> Result<Reply, WebError> {
     let (page, revision) = page_revision(web, name, rev)?;
     let old = revision.number != page.current.number;
-    let doc = to_document(&rendered(name, &revision), Links { own: web.own(), relative_base: None });
+    let doc = to_document(
+        &rendered(name, &revision),
+        Links {
+            own: web.own(),
+            relative_base: None,
+        },
+    );
     let title = doc.title.clone().unwrap_or_else(|| name.to_string());
     let path = match rev {
         Some(n) => url::revision(name, n),
@@ -143,12 +175,18 @@ fn raw(web: &Web, name: &PageName, rev: Option<u32>) -> Result<Reply, WebError> 
 
 /// The page and the revision asked for: the current one must be live (`404` missing, `410`
 /// deleted); old ones stay readable after a deletion, as on Gemini.
-fn page_revision(web: &Web, name: &PageName, rev: Option<u32>) -> Result<(Page, Revision), WebError> {
+fn page_revision(
+    web: &Web,
+    name: &PageName,
+    rev: Option<u32>,
+) -> Result<(Page, Revision), WebError> {
     let store = web.site().store();
     let no_revision = |n| WebError::NotFound(format!("“{name}” has no revision {n}."));
     let page = store.page(name)?;
     match (page, rev) {
-        (None, None) => Err(WebError::NotFound(format!("There is no page “{name}” yet."))),
+        (None, None) => Err(WebError::NotFound(format!(
+            "There is no page “{name}” yet."
+        ))),
         (Some(page), None) if page.current.deleted => Err(WebError::Gone(format!(
             "“{name}” was deleted; its history keeps the old revisions."
         ))),
@@ -158,7 +196,10 @@ fn page_revision(web: &Web, name: &PageName, rev: Option<u32>) -> Result<(Page, 
         }
         (None, Some(n)) => Err(no_revision(n)),
         (Some(page), Some(n)) => {
-            let revision = store.revision(name, n)?.filter(|r| !r.deleted).ok_or_else(|| no_revision(n))?;
+            let revision = store
+                .revision(name, n)?
+                .filter(|r| !r.deleted)
+                .ok_or_else(|| no_revision(n))?;
             Ok((page, revision))
         }
     }
@@ -166,16 +207,19 @@ fn page_revision(web: &Web, name: &PageName, rev: Option<u32>) -> Result<(Page, 
 
 /// A revision's text as the gemtext a reader gets (Markdown converted, bounded).
 fn rendered(name: &PageName, revision: &Revision) -> String {
-    render_page(name.as_str(), &revision.text, revision.format == PageFormat::Markdown)
+    render_page(
+        name.as_str(),
+        &revision.text,
+        revision.format == PageFormat::Markdown,
+    )
 }
 
 /// `/file/<name>`: an uploaded file with its stored type, sandboxed.
 fn file(web: &Web, name: &PageName) -> Result<Reply, WebError> {
-    let file = web
-        .site()
-        .store()
-        .file(name)?
-        .ok_or_else(|| WebError::NotFound(format!("No file named “{name}” has been uploaded.")))?;
+    let file =
+        web.site().store().file(name)?.ok_or_else(|| {
+            WebError::NotFound(format!("No file named “{name}” has been uploaded."))
+        })?;
     let mut reply = Reply::ok(&file.mime, file.data, CACHE_PAGE).modified(file.created);
     reply.untrusted = true;
     Ok(reply)

@@ -12,16 +12,30 @@ use crate::gemini::Authority;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Heading { level: u8, text: String },
-    Paragraph { text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
     /// Consecutive link lines.
-    Links { links: Vec<Link> },
+    Links {
+        links: Vec<Link>,
+    },
     /// A preformatted block, byte-exact, without its toggle lines.
-    Pre { alt: String, text: String },
+    Pre {
+        alt: String,
+        text: String,
+    },
     /// Consecutive quote lines, one paragraph each.
-    Quote { lines: Vec<String> },
+    Quote {
+        lines: Vec<String>,
+    },
     /// Consecutive `* ` lines.
-    List { items: Vec<String> },
+    List {
+        items: Vec<String>,
+    },
 }
 
 /// A link line: where it goes on the web, and its label.
@@ -303,7 +317,10 @@ mod tests {
 
     #[test]
     fn own_host_links_become_relative_and_foreign_ones_stay() {
-        assert_eq!(href("gemini://wiki.example/page/A").as_deref(), Some("/page/A"));
+        assert_eq!(
+            href("gemini://wiki.example/page/A").as_deref(),
+            Some("/page/A")
+        );
         assert_eq!(href("gemini://LOCALHOST:1965/x?q").as_deref(), Some("/x?q"));
         assert_eq!(href("gemini://wiki.example").as_deref(), Some("/"));
         // Another port on the same host is another server.

@@ -34,10 +34,16 @@ pub async fn handle<B>(
         reply.into_response(request.headers())
     } else {
         // Read-only: nothing here accepts a body (no web editing, no forms that post).
-        let mut response = Reply::ok(TEXT, "Only GET and HEAD: this view is read-only.\n", CACHE_NONE)
-            .status(StatusCode::METHOD_NOT_ALLOWED)
-            .into_response(request.headers());
-        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        let mut response = Reply::ok(
+            TEXT,
+            "Only GET and HEAD: this view is read-only.\n",
+            CACHE_NONE,
+        )
+        .status(StatusCode::METHOD_NOT_ALLOWED)
+        .into_response(request.headers());
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         response
     };
     tracing::info!(
@@ -50,7 +56,12 @@ pub async fn handle<B>(
     response
 }
 
-async fn answer<B>(web: Arc<Web>, request: &Request<B>, client: IpAddr, scheme: &'static str) -> Reply {
+async fn answer<B>(
+    web: Arc<Web>,
+    request: &Request<B>,
+    client: IpAddr,
+    scheme: &'static str,
+) -> Reply {
     let host = request
         .headers()
         .get(header::HOST)
@@ -87,7 +98,11 @@ struct MessageView {
 /// Gemini link is the same path there (where editing happens).
 fn error_page(web: &Web, visit: &Visit, err: &WebError, path: &str) -> Reply {
     let (status, heading, message, retry_after) = err.describe();
-    let view = MessageView { chrome: chrome(web, visit, heading, path), heading, message };
+    let view = MessageView {
+        chrome: chrome(web, visit, heading, path),
+        heading,
+        message,
+    };
     let mut reply = match web.templates().render("message.html", view) {
         Ok(page) => Reply::ok(HTML, page, CACHE_NONE),
         Err(err) => {
@@ -125,12 +140,21 @@ mod tests {
     #[test]
     fn forwarded_for_counts_only_from_a_loopback_proxy_on_a_plain_listener() {
         let mut headers = hyper::HeaderMap::new();
-        headers.insert("x-forwarded-for", HeaderValue::from_static("10.9.9.9, 192.0.2.7"));
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("10.9.9.9, 192.0.2.7"),
+        );
         let loopback: IpAddr = "127.0.0.1".parse().unwrap();
         let remote: IpAddr = "198.51.100.1".parse().unwrap();
-        assert_eq!(client_address(loopback, true, &headers), "192.0.2.7".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_address(loopback, true, &headers),
+            "192.0.2.7".parse::<IpAddr>().unwrap()
+        );
         assert_eq!(client_address(loopback, false, &headers), loopback);
         assert_eq!(client_address(remote, true, &headers), remote);
-        assert_eq!(client_address(loopback, true, &hyper::HeaderMap::new()), loopback);
+        assert_eq!(
+            client_address(loopback, true, &hyper::HeaderMap::new()),
+            loopback
+        );
     }
 }

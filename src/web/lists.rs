@@ -104,8 +104,17 @@ pub fn history(web: &Web, visit: &Visit, name: &PageName, page: u32) -> Result<R
     let (prev, next) = paging(&base, page, shown < u64::from(current.revisions));
     let mut chrome = chrome(web, visit, &format!("History of {name}"), &base);
     chrome.noindex = true;
-    let view = HistoryView { chrome, name: name.as_str(), page_url: url::page(name), revisions, prev, next };
-    Ok(html(web, "history.html", view, CACHE_PAGE)?.modified(current.current.created).noindex())
+    let view = HistoryView {
+        chrome,
+        name: name.as_str(),
+        page_url: url::page(name),
+        revisions,
+        prev,
+        next,
+    };
+    Ok(html(web, "history.html", view, CACHE_PAGE)?
+        .modified(current.current.created)
+        .noindex())
 }
 
 #[derive(Serialize)]
@@ -132,13 +141,19 @@ pub fn diff(web: &Web, visit: &Visit, name: &PageName, rev: u32) -> Result<Reply
         1 => None,
         n => store.revision(name, n - 1)?,
     };
-    let (diff, summary) = match line_diff(before.as_ref().map_or("", |r| r.text.as_str()), &after.text) {
-        LineDiff::Unchanged => (String::new(), None),
-        LineDiff::Hunks(hunks) => (hunks, None),
-        LineDiff::Summary(summary) => (String::new(), Some(summary.describe(rev))),
-    };
+    let (diff, summary) =
+        match line_diff(before.as_ref().map_or("", |r| r.text.as_str()), &after.text) {
+            LineDiff::Unchanged => (String::new(), None),
+            LineDiff::Hunks(hunks) => (hunks, None),
+            LineDiff::Summary(summary) => (String::new(), Some(summary.describe(rev))),
+        };
     let path = url::diff(name, rev);
-    let mut chrome = chrome(web, visit, &format!("Revision {rev} of {name}: changes"), &path);
+    let mut chrome = chrome(
+        web,
+        visit,
+        &format!("Revision {rev} of {name}: changes"),
+        &path,
+    );
     chrome.noindex = true;
     let view = DiffView {
         chrome,
@@ -152,7 +167,9 @@ pub fn diff(web: &Web, visit: &Visit, name: &PageName, rev: u32) -> Result<Reply
         revision_url: url::revision(name, rev),
         history_url: url::history(name),
     };
-    Ok(html(web, "diff.html", view, super::reply::CACHE_OLD)?.modified(after.created).noindex())
+    Ok(html(web, "diff.html", view, super::reply::CACHE_OLD)?
+        .modified(after.created)
+        .noindex())
 }
 
 #[derive(Serialize)]
@@ -179,14 +196,25 @@ pub fn index(web: &Web, visit: &Visit, page: u32) -> Result<Reply, WebError> {
     let pages: Vec<PageLink> = store
         .page_names(offset(page), PAGE_SIZE)?
         .into_iter()
-        .map(|name| PageLink { url: url::page(&name), name: name.to_string() })
+        .map(|name| PageLink {
+            url: url::page(&name),
+            name: name.to_string(),
+        })
         .collect();
     let shown = u64::from(offset(page)) + pages.len() as u64;
     let base = "/do/index";
     let (prev, next) = paging(base, page, shown < count);
     let pages_total = count.div_ceil(u64::from(PAGE_SIZE)).max(1);
     let chrome = chrome(web, visit, "All pages", &url::list_page(base, page));
-    let view = IndexView { chrome, pages, count, page, pages_total, prev, next };
+    let view = IndexView {
+        chrome,
+        pages,
+        count,
+        page,
+        pages_total,
+        prev,
+        next,
+    };
     html(web, "index.html", view, CACHE_PAGE)
 }
 
@@ -216,7 +244,10 @@ struct ChangesView {
 /// `/do/changes`: recent changes newest first, grouped by UTC day, one link per revision.
 pub fn changes(web: &Web, visit: &Visit, page: u32) -> Result<Reply, WebError> {
     // One more than shown tells whether an older page exists.
-    let mut changes = web.site().store().recent_changes(offset(page), PAGE_SIZE + 1)?;
+    let mut changes = web
+        .site()
+        .store()
+        .recent_changes(offset(page), PAGE_SIZE + 1)?;
     let has_more = changes.len() > PAGE_SIZE as usize;
     changes.truncate(PAGE_SIZE as usize);
     let newest = changes.first().map(|c| c.created);
@@ -232,13 +263,26 @@ pub fn changes(web: &Web, visit: &Visit, page: u32) -> Result<Reply, WebError> {
         };
         match days.last_mut() {
             Some(day) if day.date == date => day.changes.push(line),
-            _ => days.push(Day { date, changes: vec![line] }),
+            _ => days.push(Day {
+                date,
+                changes: vec![line],
+            }),
         }
     }
     let base = "/do/changes";
     let (prev, next) = paging(base, page, has_more);
     let chrome = chrome(web, visit, "Recent changes", &url::list_page(base, page));
-    let reply = html(web, "changes.html", ChangesView { chrome, days, prev, next }, CACHE_FEED)?;
+    let reply = html(
+        web,
+        "changes.html",
+        ChangesView {
+            chrome,
+            days,
+            prev,
+            next,
+        },
+        CACHE_FEED,
+    )?;
     Ok(match newest {
         Some(at) => reply.modified(at),
         None => reply,
@@ -268,15 +312,30 @@ pub fn search(web: &Web, visit: &Visit, words: &str) -> Result<Reply, WebError> 
     };
     let hits = hits
         .into_iter()
-        .map(|hit| Hit { url: url::page(&hit.name), name: hit.name.to_string(), snippet: hit.snippet })
+        .map(|hit| Hit {
+            url: url::page(&hit.name),
+            name: hit.name.to_string(),
+            snippet: hit.snippet,
+        })
         .collect();
     let path = if words.is_empty() {
         "/do/search".to_string()
     } else {
-        format!("/do/search?{}", percent_encoding::utf8_percent_encode(words, percent_encoding::NON_ALPHANUMERIC))
+        format!(
+            "/do/search?{}",
+            percent_encoding::utf8_percent_encode(words, percent_encoding::NON_ALPHANUMERIC)
+        )
     };
-    let title = if words.is_empty() { "Search".to_string() } else { format!("Search: {words}") };
-    let view = SearchView { chrome: chrome(web, visit, &title, &path), words, hits };
+    let title = if words.is_empty() {
+        "Search".to_string()
+    } else {
+        format!("Search: {words}")
+    };
+    let view = SearchView {
+        chrome: chrome(web, visit, &title, &path),
+        words,
+        hits,
+    };
     html(web, "search.html", view, CACHE_NONE)
 }
 
@@ -286,7 +345,10 @@ pub fn atom(web: &Web, visit: &Visit) -> Result<Reply, WebError> {
     let base = &visit.origin;
     let updated = changes.first().map_or(0, |c| c.created);
     let mut feed = Feed::default();
-    feed.set_title(Text::plain(format!("{}: recent changes", web.site().config().title)));
+    feed.set_title(Text::plain(format!(
+        "{}: recent changes",
+        web.site().config().title
+    )));
     feed.set_id(format!("{base}/do/changes"));
     feed.set_updated(feed_time(updated));
     feed.set_links(vec![link(&format!("{base}/do/changes"), "alternate")]);
@@ -298,10 +360,16 @@ fn entry(base: &str, change: &Change) -> Entry {
     let url = format!("{base}{}", url::revision(&change.name, change.number));
     let verb = if change.deleted { "deleted" } else { "edited" };
     let mut entry = Entry::default();
-    entry.set_title(Text::plain(format!("{} ({verb}, revision {})", change.name, change.number)));
+    entry.set_title(Text::plain(format!(
+        "{} ({verb}, revision {})",
+        change.name, change.number
+    )));
     entry.set_id(url.clone());
     entry.set_updated(feed_time(change.created));
-    entry.set_authors(vec![Person { name: change.author.clone(), ..Person::default() }]);
+    entry.set_authors(vec![Person {
+        name: change.author.clone(),
+        ..Person::default()
+    }]);
     if let Some(comment) = &change.comment {
         entry.set_summary(Some(Text::plain(comment.clone())));
     }

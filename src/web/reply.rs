@@ -118,7 +118,10 @@ impl Reply {
         if self.noindex {
             set(header::HeaderName::from_static("x-robots-tag"), "noindex");
         }
-        set(header::CONTENT_SECURITY_POLICY, if self.untrusted { CSP_FILE } else { CSP });
+        set(
+            header::CONTENT_SECURITY_POLICY,
+            if self.untrusted { CSP_FILE } else { CSP },
+        );
         set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
         set(header::REFERRER_POLICY, "same-origin");
         response
@@ -137,9 +140,10 @@ fn etag_of(body: &[u8]) -> String {
 fn not_modified(request: &HeaderMap, etag: &str, modified: Option<i64>) -> bool {
     if let Some(value) = request.get(header::IF_NONE_MATCH) {
         let value = value.to_str().unwrap_or("");
-        return value.split(',').map(str::trim).any(|tag| {
-            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag
-        });
+        return value
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag);
     }
     let since = request
         .get(header::IF_MODIFIED_SINCE)
@@ -193,15 +197,33 @@ mod tests {
     fn matching_validators_give_304_and_others_200() {
         let tag = etag_of(b"<p>x</p>");
         let status = |h: &[(header::HeaderName, &str)]| page().into_response(&headers(h)).status();
-        assert_eq!(status(&[(header::IF_NONE_MATCH, &tag)]), StatusCode::NOT_MODIFIED);
-        assert_eq!(status(&[(header::IF_NONE_MATCH, &format!("\"a\", W/{tag}"))]), StatusCode::NOT_MODIFIED);
-        assert_eq!(status(&[(header::IF_NONE_MATCH, "\"other\"")]), StatusCode::OK);
+        assert_eq!(
+            status(&[(header::IF_NONE_MATCH, &tag)]),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            status(&[(header::IF_NONE_MATCH, &format!("\"a\", W/{tag}"))]),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            status(&[(header::IF_NONE_MATCH, "\"other\"")]),
+            StatusCode::OK
+        );
         let later = "Wed, 15 Nov 2023 00:00:00 GMT";
         let earlier = "Mon, 13 Nov 2023 00:00:00 GMT";
-        assert_eq!(status(&[(header::IF_MODIFIED_SINCE, later)]), StatusCode::NOT_MODIFIED);
-        assert_eq!(status(&[(header::IF_MODIFIED_SINCE, earlier)]), StatusCode::OK);
+        assert_eq!(
+            status(&[(header::IF_MODIFIED_SINCE, later)]),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            status(&[(header::IF_MODIFIED_SINCE, earlier)]),
+            StatusCode::OK
+        );
         // If-None-Match wins over If-Modified-Since.
-        let both = [(header::IF_NONE_MATCH, "\"other\""), (header::IF_MODIFIED_SINCE, later)];
+        let both = [
+            (header::IF_NONE_MATCH, "\"other\""),
+            (header::IF_MODIFIED_SINCE, later),
+        ];
         assert_eq!(status(&both), StatusCode::OK);
     }
 

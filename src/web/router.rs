@@ -12,16 +12,36 @@ pub enum WebRoute {
     Home,
     Style,
     Robots,
-    Page { name: PageName, rev: Option<u32> },
-    Raw { name: PageName, rev: Option<u32> },
-    History { name: PageName, page: u32 },
-    Diff { name: PageName, rev: u32 },
-    Index { page: u32 },
-    Changes { page: u32 },
+    Page {
+        name: PageName,
+        rev: Option<u32>,
+    },
+    Raw {
+        name: PageName,
+        rev: Option<u32>,
+    },
+    History {
+        name: PageName,
+        page: u32,
+    },
+    Diff {
+        name: PageName,
+        rev: u32,
+    },
+    Index {
+        page: u32,
+    },
+    Changes {
+        page: u32,
+    },
     Atom,
     /// The search form, and its results when `words` is not empty.
-    Search { words: String },
-    File { name: PageName },
+    Search {
+        words: String,
+    },
+    File {
+        name: PageName,
+    },
     /// Gemini-only routes (editing, accounts): the page says so and links the twin.
     GeminiOnly,
     NotFound,
@@ -59,17 +79,37 @@ pub fn route(path: &str, query: Option<&str>) -> Result<WebRoute, WebRouteError>
         [] => WebRoute::Home,
         ["style.css"] => WebRoute::Style,
         ["robots.txt"] => WebRoute::Robots,
-        ["page", n] => WebRoute::Page { name: name(n)?, rev: None },
-        ["page", n, r] => WebRoute::Page { name: name(n)?, rev: Some(revision(r)?) },
-        ["raw", n] => WebRoute::Raw { name: name(n)?, rev: None },
-        ["raw", n, r] => WebRoute::Raw { name: name(n)?, rev: Some(revision(r)?) },
-        ["history", n] => WebRoute::History { name: name(n)?, page },
-        ["diff", n, r] => WebRoute::Diff { name: name(n)?, rev: revision(r)? },
+        ["page", n] => WebRoute::Page {
+            name: name(n)?,
+            rev: None,
+        },
+        ["page", n, r] => WebRoute::Page {
+            name: name(n)?,
+            rev: Some(revision(r)?),
+        },
+        ["raw", n] => WebRoute::Raw {
+            name: name(n)?,
+            rev: None,
+        },
+        ["raw", n, r] => WebRoute::Raw {
+            name: name(n)?,
+            rev: Some(revision(r)?),
+        },
+        ["history", n] => WebRoute::History {
+            name: name(n)?,
+            page,
+        },
+        ["diff", n, r] => WebRoute::Diff {
+            name: name(n)?,
+            rev: revision(r)?,
+        },
         ["file", n] => WebRoute::File { name: name(n)? },
         ["do", "index"] => WebRoute::Index { page },
         ["do", "changes"] => WebRoute::Changes { page },
         ["do", "atom"] => WebRoute::Atom,
-        ["do", "search"] => WebRoute::Search { words: form_value(query, "q") },
+        ["do", "search"] => WebRoute::Search {
+            words: form_value(query, "q"),
+        },
         ["do", ..] => WebRoute::GeminiOnly,
         _ => WebRoute::NotFound,
     })
@@ -84,7 +124,11 @@ fn revision(segment: &str) -> Result<u32, WebRouteError> {
 
 /// `?page=N` of a list (1 when absent or invalid).
 fn list_page(query: Option<&str>) -> u32 {
-    form_value(query, "page").parse().ok().filter(|&n| n > 0).unwrap_or(1)
+    form_value(query, "page")
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .unwrap_or(1)
 }
 
 /// The value of `key` in an `application/x-www-form-urlencoded` query, as one line.
@@ -155,12 +199,53 @@ mod tests {
             ("/", None, WebRoute::Home),
             ("/style.css", None, WebRoute::Style),
             ("/robots.txt", None, WebRoute::Robots),
-            ("/page/Caf%C3%A9", None, WebRoute::Page { name: n("Café"), rev: None }),
-            ("/page/A/2", None, WebRoute::Page { name: n("A"), rev: Some(2) }),
-            ("/raw/A/3", None, WebRoute::Raw { name: n("A"), rev: Some(3) }),
-            ("/history/A", Some("page=2"), WebRoute::History { name: n("A"), page: 2 }),
-            ("/diff/A/1", None, WebRoute::Diff { name: n("A"), rev: 1 }),
-            ("/file/logo.png", None, WebRoute::File { name: n("logo.png") }),
+            (
+                "/page/Caf%C3%A9",
+                None,
+                WebRoute::Page {
+                    name: n("Café"),
+                    rev: None,
+                },
+            ),
+            (
+                "/page/A/2",
+                None,
+                WebRoute::Page {
+                    name: n("A"),
+                    rev: Some(2),
+                },
+            ),
+            (
+                "/raw/A/3",
+                None,
+                WebRoute::Raw {
+                    name: n("A"),
+                    rev: Some(3),
+                },
+            ),
+            (
+                "/history/A",
+                Some("page=2"),
+                WebRoute::History {
+                    name: n("A"),
+                    page: 2,
+                },
+            ),
+            (
+                "/diff/A/1",
+                None,
+                WebRoute::Diff {
+                    name: n("A"),
+                    rev: 1,
+                },
+            ),
+            (
+                "/file/logo.png",
+                None,
+                WebRoute::File {
+                    name: n("logo.png"),
+                },
+            ),
             ("/do/index", Some("page=x"), WebRoute::Index { page: 1 }),
             ("/do/changes/", None, WebRoute::Changes { page: 1 }),
             ("/do/atom", None, WebRoute::Atom),
@@ -195,7 +280,10 @@ mod tests {
         let name = n("Alex’s Notes");
         assert_eq!(
             route(&url::revision(&name, 4), None),
-            Ok(WebRoute::Page { name: name.clone(), rev: Some(4) })
+            Ok(WebRoute::Page {
+                name: name.clone(),
+                rev: Some(4)
+            })
         );
         assert_eq!(url::list_page("/do/index", 1), "/do/index");
         assert_eq!(url::list_page("/do/index", 3), "/do/index?page=3");

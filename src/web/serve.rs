@@ -63,17 +63,35 @@ pub async fn run(
     let mut loops = Vec::new();
     for listener in https {
         let tls = acceptor.clone();
-        loops.push(tokio::spawn(accept_loop(listener, tls, Arc::clone(&web), Arc::clone(&limit), tracker.clone())));
+        loops.push(tokio::spawn(accept_loop(
+            listener,
+            tls,
+            Arc::clone(&web),
+            Arc::clone(&limit),
+            tracker.clone(),
+        )));
     }
     for listener in plain {
-        loops.push(tokio::spawn(accept_loop(listener, None, Arc::clone(&web), Arc::clone(&limit), tracker.clone())));
+        loops.push(tokio::spawn(accept_loop(
+            listener,
+            None,
+            Arc::clone(&web),
+            Arc::clone(&limit),
+            tracker.clone(),
+        )));
     }
     for accept in loops {
         let _ = accept.await;
     }
     tracker.close();
-    if timeout(web.timeouts.shutdown, tracker.wait()).await.is_err() {
-        tracing::warn!(open = tracker.len(), "shutdown: gave up waiting for web connections");
+    if timeout(web.timeouts.shutdown, tracker.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = tracker.len(),
+            "shutdown: gave up waiting for web connections"
+        );
     }
 }
 

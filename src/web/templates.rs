@@ -10,16 +10,34 @@ use serde::Serialize;
 
 /// Every template, by file name, with its built-in text.
 const BUILT_IN: &[(&str, &str)] = &[
-    ("layout.html", include_str!("../../templates/web/layout.html")),
-    ("gemtext.html", include_str!("../../templates/web/gemtext.html")),
+    (
+        "layout.html",
+        include_str!("../../templates/web/layout.html"),
+    ),
+    (
+        "gemtext.html",
+        include_str!("../../templates/web/gemtext.html"),
+    ),
     ("home.html", include_str!("../../templates/web/home.html")),
     ("page.html", include_str!("../../templates/web/page.html")),
-    ("history.html", include_str!("../../templates/web/history.html")),
+    (
+        "history.html",
+        include_str!("../../templates/web/history.html"),
+    ),
     ("diff.html", include_str!("../../templates/web/diff.html")),
     ("index.html", include_str!("../../templates/web/index.html")),
-    ("changes.html", include_str!("../../templates/web/changes.html")),
-    ("search.html", include_str!("../../templates/web/search.html")),
-    ("message.html", include_str!("../../templates/web/message.html")),
+    (
+        "changes.html",
+        include_str!("../../templates/web/changes.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../templates/web/search.html"),
+    ),
+    (
+        "message.html",
+        include_str!("../../templates/web/message.html"),
+    ),
 ];
 
 const STYLE: &str = include_str!("../../templates/web/style.css");

@@ -87,8 +87,13 @@ impl TestServer {
         let site = Arc::new(Site::new(config.wiki, store));
         let settings = config.server;
         let web = Arc::new(
-            Web::new(Arc::clone(&site), addr.port(), settings.timeouts, shutdown.clone())
-                .expect("web templates"),
+            Web::new(
+                Arc::clone(&site),
+                addr.port(),
+                settings.timeouts,
+                shutdown.clone(),
+            )
+            .expect("web templates"),
         );
         let mut capsule = Capsule::new(site).expect("templates");
         if settings.web.on_gemini_port {
@@ -189,17 +194,33 @@ impl WebListeners {
                 .collect()
         };
         let (https, plain) = (bind(&web.listen), bind(&web.listen_plain));
-        let first = |ls: &[std::net::TcpListener]| ls.first().map(|l| l.local_addr().expect("addr"));
-        let acceptor = (!https.is_empty()).then(|| tls::build_web_acceptor(cert, key).expect("web acceptor"));
-        Self { https_addr: first(&https), plain_addr: first(&plain), https, plain, acceptor }
+        let first =
+            |ls: &[std::net::TcpListener]| ls.first().map(|l| l.local_addr().expect("addr"));
+        let acceptor =
+            (!https.is_empty()).then(|| tls::build_web_acceptor(cert, key).expect("web acceptor"));
+        Self {
+            https_addr: first(&https),
+            plain_addr: first(&plain),
+            https,
+            plain,
+            acceptor,
+        }
     }
 
     fn spawn(self, web: Arc<Web>, max: usize) -> tokio::task::JoinHandle<()> {
         let tokio = |ls: Vec<std::net::TcpListener>| -> Vec<tokio::net::TcpListener> {
-            ls.into_iter().map(|l| tokio::net::TcpListener::from_std(l).expect("listener")).collect()
+            ls.into_iter()
+                .map(|l| tokio::net::TcpListener::from_std(l).expect("listener"))
+                .collect()
         };
         let (https, plain) = (tokio(self.https), tokio(self.plain));
-        tokio::spawn(gemwiki::web::serve::run(web, https, self.acceptor, plain, max))
+        tokio::spawn(gemwiki::web::serve::run(
+            web,
+            https,
+            self.acceptor,
+            plain,
+            max,
+        ))
     }
 }
 

@@ -33,8 +33,12 @@ impl HttpReply {
     #[track_caller]
     pub fn between(&self, start: &str, end: &str) -> String {
         let text = self.text();
-        let from = text.find(start).unwrap_or_else(|| panic!("no {start:?} in {text}"));
-        let to = text[from..].find(end).unwrap_or_else(|| panic!("no {end:?} in {text}"));
+        let from = text
+            .find(start)
+            .unwrap_or_else(|| panic!("no {start:?} in {text}"));
+        let to = text[from..]
+            .find(end)
+            .unwrap_or_else(|| panic!("no {end:?} in {text}"));
         text[from..from + to + end.len()].to_string()
     }
 }
@@ -56,7 +60,10 @@ pub fn request(via: Via, method: &str, path: &str, headers: &[(&str, &str)]) -> 
     let addr = match via {
         Via::Tls(a) | Via::Plain(a) => a,
     };
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n", addr.port());
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n",
+        addr.port()
+    );
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -73,7 +80,12 @@ pub fn send_raw(via: Via, bytes: &[u8], head_only: bool) -> HttpReply {
             builder.set_verify(SslVerifyMode::NONE);
             let mut config = builder.build().configure().expect("configure");
             config.set_verify_hostname(false);
-            exchange(config.connect("localhost", connect(addr)).expect("TLS handshake"), bytes)
+            exchange(
+                config
+                    .connect("localhost", connect(addr))
+                    .expect("TLS handshake"),
+                bytes,
+            )
         }
     };
     parse(&raw, head_only)
@@ -81,7 +93,8 @@ pub fn send_raw(via: Via, bytes: &[u8], head_only: bool) -> HttpReply {
 
 fn connect(addr: SocketAddr) -> TcpStream {
     let tcp = TcpStream::connect(addr).expect("connect");
-    tcp.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    tcp.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
     tcp
 }
 
@@ -98,11 +111,19 @@ fn exchange<S: Read + Write>(mut stream: S, bytes: &[u8]) -> Vec<u8> {
 }
 
 fn parse(raw: &[u8], head_only: bool) -> HttpReply {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of head");
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of head");
     let head = std::str::from_utf8(&raw[..end]).expect("ASCII head");
     let mut lines = head.split("\r\n");
     let status_line = lines.next().expect("status line");
-    let status = status_line.split(' ').nth(1).expect("status").parse().expect("number");
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .expect("status")
+        .parse()
+        .expect("number");
     let headers: Vec<(String, String)> = lines
         .map(|l| {
             let (n, v) = l.split_once(':').expect("header");
@@ -121,5 +142,9 @@ fn parse(raw: &[u8], head_only: bool) -> HttpReply {
         assert!(body.is_empty(), "HEAD answered with a body");
         body.clear();
     }
-    HttpReply { status, headers, body }
+    HttpReply {
+        status,
+        headers,
+        body,
+    }
 }
