@@ -35,7 +35,7 @@
 //! - `site` imports `config`, `store`, `wiki/`, `identity`; never a front-end.
 //! - Only `tls`, `capsule::connection` and `web::serve` touch OpenSSL types (`capsule::server`
 //!   passes the acceptor through).
-//! - A front-end (`capsule/`, `web/`) imports the core (and `handoff`) (`site`, `wiki/`, `gemini/`, `store/` handles,
+//! - A front-end (`capsule/`, `web/`) imports `handoff` and the core (`site`, `wiki/`, `gemini/`, `store/` handles,
 //!   `identity`, `tls`), never another front-end; only `main.rs` wires front-ends.
 //! - Errors become Gemini statuses in one place, [`capsule::error::AppError::to_response`].
 
