@@ -28,6 +28,10 @@ pub enum ConfigError {
     Registration(String),
     #[error("[tls] cert_file and key_file must be given together")]
     TlsPair,
+    #[error("[web] {key}: {value:?} is not an IP:port pair such as 127.0.0.1:8080, or a port")]
+    WebListen { key: &'static str, value: String },
+    #[error("[web] cert_file and key_file must be given together, and only with [web] listen")]
+    WebTlsPair,
     #[error("{key} must be greater than zero")]
     Zero { key: &'static str },
 }
@@ -47,6 +51,19 @@ pub struct RawConfig {
     pub access: RawAccess,
     pub tls: RawTls,
     pub phoebe: RawPhoebe,
+    pub web: RawWeb,
+}
+
+/// `[web]`: the read-only HTML view (SPEC §8).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawWeb {
+    /// Answer browsers on the Gemini port too (default true).
+    pub on_gemini_port: Option<bool>,
+    pub listen: Option<Vec<String>>,
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    pub listen_plain: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -113,6 +130,17 @@ pub struct ServerConfig {
     pub max_connections: usize,
     pub tls: TlsConfig,
     pub timeouts: Timeouts,
+    pub web: WebConfig,
+}
+
+/// Where the web view answers: on the Gemini port, on HTTPS listeners (with their own
+/// certificate, or the Gemini one) and on plain-HTTP listeners for a reverse proxy.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    pub on_gemini_port: bool,
+    pub listen: Vec<SocketAddr>,
+    pub tls_files: Option<(PathBuf, PathBuf)>,
+    pub listen_plain: Vec<SocketAddr>,
 }
 
 /// One wiki's settings: its names, the hosts it answers to, who may register and its limits.
@@ -287,6 +315,7 @@ impl Config {
                     session_resumption: raw.tls.session_resumption.unwrap_or(true),
                 },
                 timeouts: Timeouts::default(),
+                web: web_config(raw.web, data_dir)?,
             },
             wiki: WikiConfig {
                 data_dir: data_dir.to_path_buf(),
@@ -312,6 +341,35 @@ impl WikiConfig {
             None => "text/gemini; charset=utf-8".to_string(),
         }
     }
+}
+
+fn web_config(raw: RawWeb, data_dir: &Path) -> Result<WebConfig, ConfigError> {
+    let listen = web_addrs(raw.listen, "listen")?;
+    let tls_files = match (raw.cert_file, raw.key_file) {
+        (Some(cert), Some(key)) if !listen.is_empty() => {
+            Some((data_dir.join(cert), data_dir.join(key)))
+        }
+        (None, None) => None,
+        _ => return Err(ConfigError::WebTlsPair),
+    };
+    Ok(WebConfig {
+        on_gemini_port: raw.on_gemini_port.unwrap_or(true),
+        listen,
+        tls_files,
+        listen_plain: web_addrs(raw.listen_plain, "listen_plain")?,
+    })
+}
+
+/// `IP:port`, or a bare port meaning loopback (`127.0.0.1:port`), which is where a plain
+/// listener belongs: behind a reverse proxy on the same machine.
+fn web_addrs(list: Option<Vec<String>>, key: &'static str) -> Result<Vec<SocketAddr>, ConfigError> {
+    let parse = |value: String| match value.parse::<u16>() {
+        Ok(port) => Ok(SocketAddr::from(([127, 0, 0, 1], port))),
+        Err(_) => value
+            .parse()
+            .map_err(|_| ConfigError::WebListen { key, value }),
+    };
+    list.unwrap_or_default().into_iter().map(parse).collect()
 }
 
 /// CLI list if given, else the file's list, else the defaults.
@@ -449,6 +507,52 @@ mod tests {
         assert_eq!(config.wiki.registration, Registration::Approval);
         assert_eq!(config.wiki.tokens, ["t1"]);
         assert_eq!(config.wiki.uploads.mime_types, ["image/png"]);
+    }
+
+    #[test]
+    fn web_section_defaults_to_the_gemini_port_only() {
+        let web = from_toml("", &ServeArgs::default()).unwrap().server.web;
+        assert!(web.on_gemini_port);
+        assert!(web.listen.is_empty() && web.listen_plain.is_empty() && web.tls_files.is_none());
+    }
+
+    #[test]
+    fn web_listeners_and_certificate_are_read_and_a_bare_port_is_loopback() {
+        let text = "[web]\non_gemini_port = false\nlisten = [\"[::]:443\"]\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\nlisten_plain = [\"8080\", \"10.0.0.1:80\"]\n";
+        let web = from_toml(text, &ServeArgs::default()).unwrap().server.web;
+        assert!(!web.on_gemini_port);
+        assert_eq!(web.listen, ["[::]:443".parse::<SocketAddr>().unwrap()]);
+        assert_eq!(
+            web.tls_files,
+            Some((PathBuf::from("data/c.pem"), PathBuf::from("data/k.pem")))
+        );
+        let plain: Vec<SocketAddr> = vec![
+            "127.0.0.1:8080".parse().unwrap(),
+            "10.0.0.1:80".parse().unwrap(),
+        ];
+        assert_eq!(web.listen_plain, plain);
+    }
+
+    #[test]
+    fn web_errors_name_the_key() {
+        let err = from_toml("[web]\nlisten_plain = [\"x\"]\n", &ServeArgs::default());
+        assert!(matches!(
+            err,
+            Err(ConfigError::WebListen {
+                key: "listen_plain",
+                ..
+            })
+        ));
+        let err = from_toml(
+            "[web]\ncert_file = \"c\"\nkey_file = \"k\"\n",
+            &ServeArgs::default(),
+        );
+        assert!(
+            matches!(err, Err(ConfigError::WebTlsPair)),
+            "certificate without listen"
+        );
+        let err = from_toml("[web]\nport = 1\n", &ServeArgs::default()).unwrap_err();
+        assert!(err.to_string().contains("port"), "{err}");
     }
 
     #[test]

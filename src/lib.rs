@@ -14,6 +14,9 @@
 //! capsule/     the Gemini front-end: server → connection → admission → router → handlers,
 //!              with templates, the URL builder (the router's inverse) and the mapping of
 //!              errors and access denials to Gemini statuses
+//! web/         the read-only HTML front-end: serve (HTTPS, plain HTTP, the Gemini-port
+//!              hand-off; hyper) → http → router → handlers/lists → html blocks → templates
+//! handoff      the neutral seam through which the Gemini port hands HTTP to the web view
 //! config, cli, commands, seed, main   settings, the command line and what it runs
 //! ```
 //!
@@ -30,9 +33,9 @@
 //! - `store/` imports only `wiki/` and `identity`; it is the only module that uses
 //!   `rusqlite`.
 //! - `site` imports `config`, `store`, `wiki/`, `identity`; never a front-end.
-//! - Only `tls` and `capsule::connection` touch OpenSSL types (`capsule::server` passes the
-//!   acceptor through).
-//! - A front-end (`capsule/`) imports the core (`site`, `wiki/`, `gemini/`, `store/` handles,
+//! - Only `tls`, `capsule::connection` and `web::serve` touch OpenSSL types (`capsule::server`
+//!   passes the acceptor through).
+//! - A front-end (`capsule/`, `web/`) imports `handoff` and the core (`site`, `wiki/`, `gemini/`, `store/` handles,
 //!   `identity`, `tls`), never another front-end; only `main.rs` wires front-ends.
 //! - Errors become Gemini statuses in one place, [`capsule::error::AppError::to_response`].
 
@@ -41,10 +44,12 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod gemini;
+pub mod handoff;
 pub mod identity;
 pub mod moving;
 pub mod seed;
 pub mod site;
 pub mod store;
 pub mod tls;
+pub mod web;
 pub mod wiki;

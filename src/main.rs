@@ -16,6 +16,7 @@ use gemwiki::cli::{Cli, Command, ServeArgs};
 use gemwiki::config::Config;
 use gemwiki::site::Site;
 use gemwiki::store::Store;
+use gemwiki::web::{serve::WebHandoff, Web};
 use gemwiki::{commands, seed, tls};
 
 /// File name of the database inside the data directory.
@@ -145,8 +146,16 @@ fn serve(
         }
         tracing::info!(hosts = ?config.wiki.hostnames, "serving gemini://{}/", config.wiki.hostnames[0]);
         let Config { server: settings, wiki } = config;
-        let capsule = Arc::new(Capsule::new(Site::new(wiki, store))?);
+        let site = Arc::new(Site::new(wiki, store));
         let shutdown = CancellationToken::new();
+        let gemini_port = settings.listen.first().map_or(1965, std::net::SocketAddr::port);
+        let web = Arc::new(Web::new(Arc::clone(&site), gemini_port, settings.timeouts, shutdown.clone())?);
+        let mut capsule = Capsule::new(site)?;
+        if settings.web.on_gemini_port {
+            capsule = capsule.with_http_handoff(Arc::new(WebHandoff(Arc::clone(&web))));
+        }
+        let capsule = Arc::new(capsule);
+        let web_task = start_web(web, &settings, (&cert, &key))?;
         let signal = shutdown.clone();
         tokio::spawn(async move {
             server::shutdown_signal().await;
@@ -154,8 +163,48 @@ fn serve(
             signal.cancel();
         });
         server::run(listeners, acceptor, capsule, &settings, shutdown).await;
+        if let Some(task) = web_task {
+            let _ = task.await;
+        }
         Ok(())
     })
+}
+
+/// Binds the `[web]` listeners and serves them; `None` when there are none. HTTPS uses
+/// `[web] cert_file`/`key_file`, else the Gemini certificate.
+fn start_web(
+    web: Arc<Web>,
+    settings: &gemwiki::config::ServerConfig,
+    gemini_cert: (&std::path::Path, &std::path::Path),
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    let config = &settings.web;
+    if config.listen.is_empty() && config.listen_plain.is_empty() {
+        return Ok(None);
+    }
+    let bind = |addrs: &[std::net::SocketAddr], what: &str| {
+        addrs
+            .iter()
+            .map(|addr| {
+                tracing::info!(%addr, "web view listening ({what})");
+                server::bind(*addr).with_context(|| format!("cannot listen on {addr} ([web])"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    };
+    let https = bind(&config.listen, "https")?;
+    let plain = bind(&config.listen_plain, "plain http")?;
+    let acceptor = if https.is_empty() {
+        None
+    } else {
+        let (cert, key) = match &config.tls_files {
+            Some((cert, key)) => (cert.as_path(), key.as_path()),
+            None => gemini_cert,
+        };
+        Some(tls::build_web_acceptor(cert, key)?)
+    };
+    let max = settings.max_connections;
+    Ok(Some(tokio::spawn(gemwiki::web::serve::run(
+        web, https, acceptor, plain, max,
+    ))))
 }
 
 #[cfg(test)]

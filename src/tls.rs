@@ -18,7 +18,7 @@ use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
 use openssl::pkey::PKey;
 use openssl::ssl::{
-    SslAcceptor, SslContextBuilder, SslFiletype, SslMethod, SslOptions, SslRef,
+    AlpnError, SslAcceptor, SslContextBuilder, SslFiletype, SslMethod, SslOptions, SslRef,
     SslSessionCacheMode, SslVerifyMode,
 };
 use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
@@ -207,6 +207,35 @@ pub fn build_acceptor(
     Ok(builder.build())
 }
 
+/// Builds the acceptor of the `[web] listen` HTTPS listeners: the same TLS settings as
+/// [`build_acceptor`] but no client certificate is requested (a browser would ask its user to
+/// pick one), and ALPN offers only `http/1.1`.
+///
+/// # Errors
+/// The certificate or key cannot be loaded or do not match.
+pub fn build_web_acceptor(cert: &Path, key: &Path) -> Result<SslAcceptor, TlsError> {
+    let load_err = |source| TlsError::Load {
+        cert: cert.to_path_buf(),
+        key: key.to_path_buf(),
+        source,
+    };
+    let mut builder = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())?;
+    builder
+        .set_private_key_file(key, SslFiletype::PEM)
+        .map_err(load_err)?;
+    builder.set_certificate_chain_file(cert).map_err(load_err)?;
+    builder.check_private_key().map_err(load_err)?;
+    if builder.set_groups_list(GROUPS).is_err() {
+        builder.set_groups_list(GROUPS_CLASSIC)?;
+    }
+    builder.set_ciphersuites(CIPHERSUITES)?;
+    builder.set_verify(SslVerifyMode::NONE);
+    builder.set_alpn_select_callback(|_, client| {
+        openssl::ssl::select_next_proto(b"\x08http/1.1", client).ok_or(AlpnError::NOACK)
+    });
+    Ok(builder.build())
+}
+
 /// Replaces OpenSSL's chain verification (`X509_verify_cert`) with a callback that accepts.
 ///
 /// Defends against CPU exhaustion by crafted chains: with only a per-certificate verify
@@ -355,5 +384,6 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         build_acceptor(&cert, &key, true).unwrap();
+        build_web_acceptor(&cert, &key).unwrap();
     }
 }

@@ -63,7 +63,14 @@ pub async fn serve(
     let cert = tls::client_cert(stream.ssl());
     let fingerprint = cert.as_ref().map(|c| c.fingerprint.short());
     let (line, leftover) = match timeout(timeouts.request, read_line(&mut stream)).await {
-        Ok(Ok(LineRead::Line(line, rest))) => (line, rest),
+        Ok(Ok(LineRead::Line(line, rest))) => match app.http_handoff() {
+            // A browser on the Gemini port (Phoebe's behaviour): the web front-end answers.
+            Some(http) if crate::handoff::is_http_request_line(&line) => {
+                let already = [line.as_slice(), b"\r\n", rest.as_slice()].concat();
+                return http.serve(Box::new(stream), already, client).await;
+            }
+            _ => (line, rest),
+        },
         Ok(Ok(LineRead::TooLong)) => {
             let response = Response::bad_request(
                 "The request line is longer than 1024 bytes; use a shorter URL",

@@ -13,7 +13,10 @@ pub mod server;
 pub mod templates;
 pub mod urls;
 
+use std::sync::Arc;
+
 use crate::config::WikiConfig;
+use crate::handoff::HttpHandoff;
 use crate::site::Site;
 use crate::store::Store;
 
@@ -22,8 +25,10 @@ use templates::{TemplateError, Templates};
 
 /// What the Gemini front-end holds for every request: the wiki it serves and its templates.
 pub struct Capsule {
-    site: Site,
+    site: Arc<Site>,
     templates: Templates,
+    /// Where HTTP request lines arriving on the Gemini port go (wired by `main.rs`).
+    http: Option<Arc<dyn HttpHandoff>>,
 }
 
 impl Capsule {
@@ -31,9 +36,26 @@ impl Capsule {
     ///
     /// # Errors
     /// A template override is unreadable or does not compile.
-    pub fn new(site: Site) -> Result<Self, TemplateError> {
+    pub fn new(site: impl Into<Arc<Site>>) -> Result<Self, TemplateError> {
+        let site = site.into();
         let templates = Templates::load(&site.config().data_dir)?;
-        Ok(Self { site, templates })
+        Ok(Self {
+            site,
+            templates,
+            http: None,
+        })
+    }
+
+    /// Hands HTTP requests arriving on the Gemini port to `http` (the web front-end).
+    #[must_use]
+    pub fn with_http_handoff(mut self, http: Arc<dyn HttpHandoff>) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The HTTP hand-off, if one was wired in.
+    pub fn http_handoff(&self) -> Option<&Arc<dyn HttpHandoff>> {
+        self.http.as_ref()
     }
 
     pub fn site(&self) -> &Site {

@@ -22,3 +22,5 @@ mod reading;
 mod support;
 /// Titan uploads (SPEC §4).
 mod titan;
+/// The read-only HTML view over HTTPS, plain HTTP and the Gemini port (SPEC §8, issue 13).
+mod web;

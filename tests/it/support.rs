@@ -28,11 +28,16 @@ use gemwiki::config::Config;
 use gemwiki::identity::Fingerprint;
 use gemwiki::site::Site;
 use gemwiki::store::Store;
+use gemwiki::web::{serve::WebHandoff, Web};
 use gemwiki::{seed, tls};
 
 /// A running server; stops (gracefully) when dropped.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The `[web] listen` HTTPS listener, when started with [`TestServer::start_web`].
+    pub web_https: Option<SocketAddr>,
+    /// The `[web] listen_plain` listener, when started with [`TestServer::start_web`].
+    pub web_plain: Option<SocketAddr>,
     pub app: Arc<Capsule>,
     shutdown: CancellationToken,
     thread: Option<JoinHandle<()>>,
@@ -43,6 +48,15 @@ impl TestServer {
     /// A server with default settings (and a generous request rate limit).
     pub fn start() -> Self {
         Self::start_with(|_| {})
+    }
+
+    /// A server that also serves the web view on an HTTPS and a plain-HTTP listener
+    /// (127.0.0.1, ports chosen by the system) besides the Gemini port.
+    pub fn start_web() -> Self {
+        Self::start_with(|config| {
+            config.server.web.listen = vec!["127.0.0.1:0".parse().expect("addr")];
+            config.server.web.listen_plain = vec!["127.0.0.1:0".parse().expect("addr")];
+        })
     }
 
     /// A server whose config `adjust` may change before it starts.
@@ -66,13 +80,28 @@ impl TestServer {
         let (cert, key) = tls::ensure_generated(dir.path(), &config.wiki.hostnames).expect("cert");
         let acceptor = tls::build_acceptor(&cert, &key, config.server.tls.session_resumption)
             .expect("acceptor");
-        let site = Site::new(config.wiki, store);
-        let app = Arc::new(Capsule::new(site).expect("templates"));
-        let settings = config.server;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         listener.set_nonblocking(true).expect("nonblocking");
         let shutdown = CancellationToken::new();
+        let site = Arc::new(Site::new(config.wiki, store));
+        let settings = config.server;
+        let web = Arc::new(
+            Web::new(
+                Arc::clone(&site),
+                addr.port(),
+                settings.timeouts,
+                shutdown.clone(),
+            )
+            .expect("web templates"),
+        );
+        let mut capsule = Capsule::new(site).expect("templates");
+        if settings.web.on_gemini_port {
+            capsule = capsule.with_http_handoff(Arc::new(WebHandoff(Arc::clone(&web))));
+        }
+        let app = Arc::new(capsule);
+        let web_listeners = WebListeners::bind(&settings.web, &cert, &key);
+        let (web_https, web_plain) = (web_listeners.https_addr, web_listeners.plain_addr);
         let (run_app, run_shutdown) = (Arc::clone(&app), shutdown.clone());
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -81,12 +110,16 @@ impl TestServer {
                 .build()
                 .expect("runtime");
             runtime.block_on(async move {
+                let web_task = web_listeners.spawn(web, settings.max_connections);
                 let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
                 server::run(vec![listener], acceptor, run_app, &settings, run_shutdown).await;
+                let _ = web_task.await;
             });
         });
         Self {
             addr,
+            web_https,
+            web_plain,
             app,
             shutdown,
             thread: Some(thread),
@@ -136,6 +169,58 @@ impl TestServer {
     /// Starts a graceful shutdown (as SIGTERM does) without waiting for it.
     pub fn begin_shutdown(&self) {
         self.shutdown.cancel();
+    }
+}
+
+/// The web listeners of a test server, bound before its runtime starts.
+struct WebListeners {
+    https: Vec<std::net::TcpListener>,
+    plain: Vec<std::net::TcpListener>,
+    acceptor: Option<openssl::ssl::SslAcceptor>,
+    https_addr: Option<SocketAddr>,
+    plain_addr: Option<SocketAddr>,
+}
+
+impl WebListeners {
+    fn bind(web: &gemwiki::config::WebConfig, cert: &Path, key: &Path) -> Self {
+        let bind = |addrs: &[SocketAddr]| -> Vec<std::net::TcpListener> {
+            addrs
+                .iter()
+                .map(|a| {
+                    let l = std::net::TcpListener::bind(a).expect("bind web");
+                    l.set_nonblocking(true).expect("nonblocking");
+                    l
+                })
+                .collect()
+        };
+        let (https, plain) = (bind(&web.listen), bind(&web.listen_plain));
+        let first =
+            |ls: &[std::net::TcpListener]| ls.first().map(|l| l.local_addr().expect("addr"));
+        let acceptor =
+            (!https.is_empty()).then(|| tls::build_web_acceptor(cert, key).expect("web acceptor"));
+        Self {
+            https_addr: first(&https),
+            plain_addr: first(&plain),
+            https,
+            plain,
+            acceptor,
+        }
+    }
+
+    fn spawn(self, web: Arc<Web>, max: usize) -> tokio::task::JoinHandle<()> {
+        let tokio = |ls: Vec<std::net::TcpListener>| -> Vec<tokio::net::TcpListener> {
+            ls.into_iter()
+                .map(|l| tokio::net::TcpListener::from_std(l).expect("listener"))
+                .collect()
+        };
+        let (https, plain) = (tokio(self.https), tokio(self.plain));
+        tokio::spawn(gemwiki::web::serve::run(
+            web,
+            https,
+            self.acceptor,
+            plain,
+            max,
+        ))
     }
 }
 
