@@ -29,7 +29,9 @@ use crate::identity::{ClientCert, Fingerprint};
 
 mod server_cert;
 
-pub use server_cert::{inspect, regenerate, CertInfo, Regenerated};
+pub use server_cert::{
+    inspect, regenerate, uncovered_warning, warn_uncovered, CertInfo, Regenerated,
+};
 
 /// Fixed per deployment: lets TLS sessions that carried a client certificate resume.
 const SESSION_ID_CONTEXT: &[u8] = b"gemwiki";

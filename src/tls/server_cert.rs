@@ -107,6 +107,28 @@ fn covers(name: &str, host: &str) -> bool {
     }
 }
 
+/// What to tell the operator about a hostname the certificate does not name.
+pub fn uncovered_warning(host: &str) -> String {
+    format!(
+        "the server certificate does not name {host}, so clients that check names will refuse \
+         or warn: run gemwiki tls regenerate (clients that pinned the old certificate warn \
+         once), or set [tls] cert_file to a certificate that names it"
+    )
+}
+
+/// Logs [`uncovered_warning`] for each configured hostname the certificate at `cert` does
+/// not name (at startup: a hostname added later keeps the old certificate otherwise).
+pub fn warn_uncovered(cert: &Path, hostnames: &[String]) {
+    match inspect(cert) {
+        Ok(info) => {
+            for host in info.uncovered(hostnames) {
+                tracing::warn!("{}", uncovered_warning(host));
+            }
+        }
+        Err(err) => tracing::warn!(error = %err, "cannot read the server certificate's names"),
+    }
+}
+
 /// The old pair and the new one, after [`regenerate`].
 #[derive(Debug)]
 pub struct Regenerated {
