@@ -49,6 +49,27 @@ pub enum Command {
         /// A new or empty directory.
         dir: PathBuf,
     },
+    /// Inspect or replace the server certificate.
+    #[command(subcommand)]
+    Tls(TlsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TlsCommand {
+    /// Print the server certificate's SHA-256 fingerprint, names and validity, and the
+    /// configured hostnames it does not name.
+    Show,
+    /// Replace the generated server certificate with one for the configured hostnames,
+    /// keeping the old pair as cert.pem.old and key.pem.old. Clients that pinned the old
+    /// certificate will warn their users that it changed.
+    Regenerate {
+        /// Host names for the new certificate (repeatable; default: the configured ones).
+        #[arg(long, value_name = "NAME")]
+        hostname: Vec<String>,
+        /// Confirm: every client that visited before will see a changed certificate.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +88,7 @@ pub enum ImportCommand {
     },
     /// Import a directory written by `gemwiki export`.
     Export {
+        /// A directory written by `gemwiki export`.
         dir: PathBuf,
         /// Report what would be imported without writing anything.
         #[arg(long)]
@@ -87,45 +109,99 @@ pub struct ServeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PageCommand {
-    /// List live pages.
+    /// List live pages with their revision count and lock state.
     List,
+    /// Print a page's stored text (the latest revision, or REVISION), byte for byte.
+    Show {
+        /// The page's name, e.g. "How to edit".
+        name: String,
+        /// A revision number (see `gemwiki page history NAME`).
+        revision: Option<u32>,
+    },
+    /// List a page's revisions, newest first: number, time, author, size, summary.
+    History {
+        /// The page's name.
+        name: String,
+    },
     /// Import gemtext (.gmi) or Markdown (.md) files as pages named after the file stem.
     Import {
+        /// Files ending in .gmi or .md; "Notes.md" becomes the page "Notes".
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// Refuse edits to a page from everyone but admins.
-    Lock { name: String },
+    Lock {
+        /// The page's name.
+        name: String,
+    },
     /// Allow edits to a locked page again.
-    Unlock { name: String },
+    Unlock {
+        /// The page's name.
+        name: String,
+    },
     /// Delete a page (a deletion revision; restorable).
-    Delete { name: String },
+    Delete {
+        /// The page's name.
+        name: String,
+    },
     /// Make an old revision the current text again.
-    Restore { name: String, revision: u32 },
+    Restore {
+        /// The page's name.
+        name: String,
+        /// The revision to copy (see `gemwiki page history NAME`).
+        revision: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
-    /// List accounts.
+    /// List accounts: role, state, certificates and when one was last used.
     List,
     /// Show one account and its certificates.
-    Show { name: String },
+    Show {
+        /// The user name (case does not matter).
+        name: String,
+    },
     /// Activate a pending account.
-    Approve { name: String },
-    /// Suspend an account: it can no longer edit.
-    Suspend { name: String },
+    Approve {
+        /// The user name.
+        name: String,
+    },
+    /// Suspend an account: it can no longer edit (never the last active admin).
+    Suspend {
+        /// The user name.
+        name: String,
+    },
     /// Make an account an admin.
-    Promote { name: String },
-    /// Make an admin an editor again.
-    Demote { name: String },
+    Promote {
+        /// The user name.
+        name: String,
+    },
+    /// Make an admin an editor again (never the last active admin).
+    Demote {
+        /// The user name.
+        name: String,
+    },
     /// Bind a certificate fingerprint to an account, creating the account if needed.
     AddCert {
+        /// The user name; a new active editor account if there is none.
         name: String,
         /// Fingerprint: hex, sha256$hex, SHA256:HEX or colon-separated.
         fingerprint: String,
     },
     /// Remove a certificate (by its 16-digit prefix) from an account.
-    RevokeCert { name: String, prefix: String },
+    RevokeCert {
+        /// The user name.
+        name: String,
+        /// The first 16 hex digits of the fingerprint, as `account show` lists them.
+        prefix: String,
+    },
+    /// Print a one-time code (valid 24 hours) that binds a new certificate to the account at
+    /// /do/account/claim: the way back in for someone whose certificates are lost or expired.
+    LinkCode {
+        /// The user name.
+        name: String,
+    },
 }
 
 #[cfg(test)]
@@ -171,6 +247,33 @@ mod tests {
             (dir, space, dry_run),
             ("old".into(), Some("notes".into()), true)
         );
+    }
+
+    #[test]
+    fn every_positional_argument_has_help() {
+        use clap::CommandFactory;
+        fn check(command: &clap::Command, path: &str) {
+            for arg in command.get_positionals() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "{path} {} has no help",
+                    arg.get_id()
+                );
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        check(&Cli::command(), "gemwiki");
+    }
+
+    #[test]
+    fn page_show_takes_an_optional_revision() {
+        let cli = Cli::try_parse_from(["gemwiki", "page", "show", "Welcome", "2"]).unwrap();
+        let Some(Command::Page(PageCommand::Show { name, revision })) = cli.command else {
+            panic!("expected page show");
+        };
+        assert_eq!((name.as_str(), revision), ("Welcome", Some(2)));
     }
 
     #[test]

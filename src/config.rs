@@ -411,9 +411,42 @@ pub fn normalise_host(name: &str) -> Result<String, ConfigError> {
     }
 }
 
+/// The capsule's address for each distinct port the listeners are bound to, as a visitor
+/// types it: `gemini://host/` on Gemini's port 1965, `gemini://host:19801/` on any other.
+pub fn capsule_urls(host: &str, bound: &[SocketAddr]) -> Vec<String> {
+    let host = match host.parse::<std::net::Ipv6Addr>() {
+        Ok(_) => format!("[{host}]"),
+        Err(_) => host.to_owned(),
+    };
+    let mut ports: Vec<u16> = bound.iter().map(SocketAddr::port).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
+        .into_iter()
+        .map(|port| match port {
+            1965 => format!("gemini://{host}/"),
+            port => format!("gemini://{host}:{port}/"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capsule_urls_name_the_port_unless_it_is_1965() {
+        // Issue 16: the log said gemini://localhost/ while listening on 19801.
+        let bound: Vec<SocketAddr> = ["127.0.0.1:19801", "[::1]:19801", "0.0.0.0:1965"]
+            .iter()
+            .map(|a| a.parse().unwrap())
+            .collect();
+        assert_eq!(
+            capsule_urls("localhost", &bound),
+            ["gemini://localhost/", "gemini://localhost:19801/"]
+        );
+        assert_eq!(capsule_urls("::1", &bound[..1]), ["gemini://[::1]:19801/"]);
+    }
 
     fn from_toml(text: &str, overrides: &ServeArgs) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|err| ConfigError::Parse {

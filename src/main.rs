@@ -12,8 +12,8 @@ use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
 use gemwiki::capsule::{server, Capsule};
-use gemwiki::cli::{Cli, Command, ServeArgs};
-use gemwiki::config::Config;
+use gemwiki::cli::{Cli, Command, ServeArgs, TlsCommand};
+use gemwiki::config::{capsule_urls, Config};
 use gemwiki::site::Site;
 use gemwiki::store::Store;
 use gemwiki::web::{serve::WebHandoff, Web};
@@ -92,6 +92,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             &dir,
             &mut stdout,
         )?),
+        Some(Command::Tls(command)) => {
+            let hostname = match &command {
+                TlsCommand::Regenerate { hostname, .. } => hostname.clone(),
+                TlsCommand::Show => Vec::new(),
+            };
+            let args = ServeArgs {
+                hostname,
+                ..ServeArgs::default()
+            };
+            let config = Config::load(&data_dir, cli.config.as_deref(), &args)?;
+            Ok(commands::tls(&config, command, &mut stdout)?)
+        }
     }
 }
 
@@ -125,14 +137,18 @@ fn serve(
         Some(pair) => pair.clone(),
         None => tls::ensure_generated(data_dir, &config.wiki.hostnames)?,
     };
+    tls::warn_uncovered(&cert, &config.wiki.hostnames);
     let acceptor = tls::build_acceptor(&cert, &key, config.server.tls.session_resumption)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let mut listeners = Vec::new();
+        let mut bound = Vec::new();
         for addr in &config.server.listen {
             match server::bind(*addr) {
                 Ok(listener) => {
-                    tracing::info!(%addr, "listening");
+                    let local = listener.local_addr().unwrap_or(*addr);
+                    tracing::info!(addr = %local, "listening");
+                    bound.push(local);
                     listeners.push(listener);
                 }
                 Err(err) if err.kind() == std::io::ErrorKind::AddrNotAvailable || err.raw_os_error() == Some(97) => {
@@ -144,7 +160,11 @@ fn serve(
         if listeners.is_empty() {
             bail!("no address to listen on; pass --listen 127.0.0.1:1965");
         }
-        tracing::info!(hosts = ?config.wiki.hostnames, "serving gemini://{}/", config.wiki.hostnames[0]);
+        for host in &config.wiki.hostnames {
+            for url in capsule_urls(host, &bound) {
+                tracing::info!("serving {url}");
+            }
+        }
         let Config { server: settings, wiki } = config;
         let site = Arc::new(Site::new(wiki, store));
         let shutdown = CancellationToken::new();

@@ -1,7 +1,7 @@
 //! The server side of TLS: load or generate the server certificate, build the OpenSSL
 //! acceptor that requests (but never requires or verifies) a client certificate, and turn the
-//! peer certificate into a [`ClientCert`] after the handshake. Only this module and
-//! `connection.rs` touch OpenSSL types.
+//! peer certificate into a [`ClientCert`] after the handshake; `server_cert` inspects and
+//! regenerates the certificate file. Only this module and `connection.rs` touch OpenSSL types.
 
 use std::fs;
 use std::io::Write;
@@ -26,6 +26,12 @@ use openssl::x509::{X509NameBuilder, X509};
 use openssl_sys as ffi;
 
 use crate::identity::{ClientCert, Fingerprint};
+
+mod server_cert;
+
+pub use server_cert::{
+    inspect, regenerate, uncovered_warning, warn_uncovered, CertInfo, Regenerated,
+};
 
 /// Fixed per deployment: lets TLS sessions that carried a client certificate resume.
 const SESSION_ID_CONTEXT: &[u8] = b"gemwiki";
@@ -66,6 +72,11 @@ pub enum TlsError {
     #[error("cannot write the generated server certificate into {dir}: {source}")]
     Write {
         dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
         source: std::io::Error,
     },
     #[error("OpenSSL failed: {0}")]

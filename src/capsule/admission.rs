@@ -9,7 +9,7 @@ use super::error::AppError;
 use super::handlers;
 use super::router::Route;
 use super::Capsule;
-use crate::gemini::{Authority, Request, Response, Scheme};
+use crate::gemini::{Authority, Request, RequestError, Response, Scheme};
 use crate::identity::ClientCert;
 
 /// What the connection should do next with a request.
@@ -48,10 +48,18 @@ pub async fn admit(
     let mut request = match Request::parse(&line, authority) {
         Ok(request) => request,
         Err(err) => {
+            if matches!(
+                err,
+                RequestError::ForeignHost(_) | RequestError::WrongPort(..)
+            ) {
+                // The host or port the client asked for (a misconfigured --hostname or
+                // port shows here), never the client's own address.
+                tracing::info!(refused = %err, "request for another host or port");
+            }
             return Admission::Respond {
                 path: "-".into(),
                 response: AppError::from(err).to_response(),
-            }
+            };
         }
     };
     request.client_cert = client_cert;

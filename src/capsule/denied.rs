@@ -25,7 +25,9 @@ pub fn refusal(denied: &Denied, subject: Subject<'_>) -> AppError {
                 .into(),
         ),
         Denied::Expired { not_after } => AppError::CertNotValid(format!(
-            "Your certificate expired on {}; create a new one and add it to your account",
+            "Your certificate expired on {}; make a new certificate and ask an admin of this \
+             wiki for a link code, or type a code from /do/account/link of another of your \
+             certificates at /do/account/claim",
             format_time(*not_after)
         )),
         Denied::NotYetValid { not_before } => AppError::CertNotValid(format!(

@@ -94,7 +94,9 @@ impl Store {
         cert: &ClientCert,
         now: i64,
     ) -> Result<CreateAccount> {
-        self.write(|conn| insert_account(conn, name, (role, state), cert, now))
+        let created = self.write(|conn| insert_account(conn, name, (role, state), cert, now))?;
+        log_created(&created);
+        Ok(created)
     }
 
     /// Creates an account like [`Store::create_account`], with the role and state that
@@ -108,11 +110,24 @@ impl Store {
         now: i64,
         pick: impl FnOnce(bool) -> (Role, AccountState),
     ) -> Result<CreateAccount> {
-        self.write(|conn| {
+        let created = self.write(|conn| {
             let any: bool = conn
                 .prepare_cached("SELECT EXISTS (SELECT 1 FROM accounts)")?
                 .query_row([], |row| row.get(0))?;
             insert_account(conn, name, pick(!any), cert, now)
+        })?;
+        log_created(&created);
+        Ok(created)
+    }
+
+    /// How many accounts are active admins: the CLI and the admin page refuse to demote or
+    /// suspend the last one, which would leave a wiki no one can administer from the web.
+    pub fn active_admin_count(&self) -> Result<u32> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT count(*) FROM accounts WHERE role = 'admin' AND state = 'active'",
+            )?;
+            Ok(stmt.query_row([], |row| row.get(0))?)
         })
     }
 
@@ -125,7 +140,9 @@ impl Store {
             "UPDATE accounts SET state = ?2 WHERE id = ?1",
             id,
             state.as_str(),
-        )
+        )?;
+        tracing::info!(account = id, state = %state.as_str(), "account state set");
+        Ok(())
     }
 
     /// Promotes or demotes an account.
@@ -137,7 +154,9 @@ impl Store {
             "UPDATE accounts SET role = ?2 WHERE id = ?1",
             id,
             role.as_str(),
-        )
+        )?;
+        tracing::info!(account = id, role = %role.as_str(), "account role set");
+        Ok(())
     }
 
     fn update_account(&self, sql: &str, id: i64, value: &str) -> Result<()> {
@@ -176,14 +195,18 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`] if there is no account with this id.
     pub fn add_certificate(&self, account_id: i64, cert: &ClientCert, now: i64) -> Result<bool> {
-        self.write(|conn| {
+        let added = self.write(|conn| {
             require_account(conn, account_id)?;
             if certificate_bound(conn, &cert.fingerprint)? {
                 return Ok(false);
             }
             insert_certificate(conn, account_id, cert, now)?;
             Ok(true)
-        })
+        })?;
+        if added {
+            log_certificate_added(account_id, &cert.fingerprint, "added by an admin");
+        }
+        Ok(added)
     }
 
     /// Unbinds the account's certificate whose fingerprint starts with `fingerprint_prefix`
@@ -195,7 +218,7 @@ impl Store {
         fingerprint_prefix: &str,
     ) -> Result<RevokeOutcome> {
         let prefix = fingerprint_prefix.trim().to_ascii_lowercase();
-        self.write(|conn| {
+        let outcome = self.write(|conn| {
             let (total, matching): (u32, u32) = conn
                 .prepare_cached(
                     "SELECT count(*), \
@@ -217,7 +240,11 @@ impl Store {
             )?
             .execute(params![account_id, prefix])?;
             Ok(RevokeOutcome::Revoked)
-        })
+        })?;
+        if outcome == RevokeOutcome::Revoked {
+            tracing::info!(account = account_id, cert = %prefix, "certificate revoked");
+        }
+        Ok(outcome)
     }
 
     /// Records that the certificate was just used; does nothing if it is not bound.
@@ -250,7 +277,10 @@ impl Store {
             )?
             .execute(params![&code_hash[..], account_id, expires])?;
             Ok(())
-        })
+        })?;
+        // The code itself is a secret and never logged.
+        tracing::info!(account = account_id, "link code issued");
+        Ok(())
     }
 
     /// Uses up a link code to bind `cert` to the code's account. The check and the use are
@@ -262,7 +292,7 @@ impl Store {
         cert: &ClientCert,
         now: i64,
     ) -> Result<ClaimOutcome> {
-        self.write(|conn| {
+        let outcome = self.write(|conn| {
             let account_id: Option<i64> = conn
                 .prepare_cached(
                     "SELECT account_id FROM link_codes \
@@ -283,13 +313,39 @@ impl Store {
             Ok(ClaimOutcome::Bound(
                 stmt.query_row([account_id], account_from_row)?,
             ))
-        })
+        })?;
+        if let ClaimOutcome::Bound(account) = &outcome {
+            log_certificate_added(account.id, &cert.fingerprint, "claimed with a link code");
+        }
+        Ok(outcome)
     }
 
     /// The account's last `limit` edits, newest first.
     pub fn edits_by(&self, account_id: i64, limit: u32) -> Result<Vec<Change>> {
         self.read(|conn| pages::changes_by_account(conn, account_id, limit))
     }
+}
+
+/// The audit line for a new account: its id, role and state, never the name typed. A pending
+/// account is the admin's cue to approve it.
+fn log_created(created: &CreateAccount) {
+    let CreateAccount::Created(account) = created else {
+        return;
+    };
+    let (id, role) = (account.id, account.role.as_str());
+    match account.state {
+        AccountState::Pending => tracing::info!(
+            account = id,
+            %role,
+            "account registered, waiting for approval (gemwiki account list; gemwiki account approve NAME)"
+        ),
+        state => tracing::info!(account = id, %role, state = %state.as_str(), "account registered"),
+    }
+}
+
+/// The audit line for a certificate bound to an existing account (its 16-digit prefix only).
+fn log_certificate_added(account_id: i64, fp: &Fingerprint, how: &str) {
+    tracing::info!(account = account_id, cert = %fp.short(), "certificate {how}");
 }
 
 /// The form names are unique in: by look, ignoring case ([`user_name::key`]).

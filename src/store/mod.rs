@@ -9,6 +9,8 @@
 //! anything that scans many rows on a blocking pool.
 
 mod accounts;
+#[cfg(test)]
+mod audit_tests;
 mod files;
 mod import;
 mod migrations;
@@ -310,6 +312,16 @@ fn author_columns(author: Author) -> (Option<i64>, Option<&'static str>) {
         Author::System => (None, Some("system")),
         Author::Anonymous => (None, Some("anonymous")),
         Author::Account(id) => (Some(id), None),
+    }
+}
+
+/// Who made a change, as the audit log names them: `system`, `anonymous` or `account 7`
+/// (an id, not the name the person typed).
+fn author_log(author: Author) -> String {
+    match author {
+        Author::System => "system".into(),
+        Author::Anonymous => "anonymous".into(),
+        Author::Account(id) => format!("account {id}"),
     }
 }
 

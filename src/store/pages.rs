@@ -6,9 +6,12 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{author_columns, byte_size, count_column, page_name, parse_column, Result, Store};
+use super::{
+    author_columns, author_log, byte_size, count_column, page_name, parse_column, Result, Store,
+};
 use crate::wiki::model::{
-    Author, Change, DeleteOutcome, NewRevision, Page, Revision, RevisionSummary, SaveOutcome,
+    Author, Change, DeleteOutcome, NewRevision, Page, PageListing, Revision, RevisionSummary,
+    SaveOutcome,
 };
 use crate::wiki::{PageFormat, PageName};
 
@@ -55,6 +58,10 @@ const RECENT_CHANGES: &str = concat!(
 /// Live page names, alphabetical: `(limit, offset)`.
 const PAGE_NAMES: &str =
     "SELECT name FROM pages WHERE deleted = 0 ORDER BY sort_key, name LIMIT ?1 OFFSET ?2";
+
+/// Live pages with their revision count and lock, alphabetical: `(limit, offset)`.
+const PAGE_LISTING: &str = "SELECT name, current, locked FROM pages WHERE deleted = 0 \
+     ORDER BY sort_key, name LIMIT ?1 OFFSET ?2";
 
 /// A revision about to be appended to a page.
 pub(super) struct Entry<'a> {
@@ -113,7 +120,9 @@ impl Store {
             comment: rev.comment,
             now: rev.now,
         };
-        self.write(|conn| append_revision(conn, rev.name, &entry))
+        let outcome = self.write(|conn| append_revision(conn, rev.name, &entry))?;
+        log_saved("page saved", rev.name, rev.author, &outcome);
+        Ok(outcome)
     }
 
     /// Saves a revision whose text `edit` computes from the page's current live revision
@@ -127,7 +136,7 @@ impl Store {
         now: i64,
         edit: impl FnOnce(Option<&Revision>) -> std::result::Result<(String, PageFormat), E>,
     ) -> Result<std::result::Result<SaveOutcome, E>> {
-        self.write(|conn| {
+        let outcome = self.write(|conn| {
             let current = match page_state(conn, name)? {
                 Some(state) if !state.deleted => load_revision(conn, name, state.current)?,
                 _ => None,
@@ -145,13 +154,17 @@ impl Store {
                 now,
             };
             append_revision(conn, name, &entry).map(Ok)
-        })
+        })?;
+        if let Ok(saved) = &outcome {
+            log_saved("page saved", name, author, saved);
+        }
+        Ok(outcome)
     }
 
     /// Records a deletion as a new revision with empty text; the page leaves the index and
     /// search but keeps its history.
     pub fn delete_page(&self, name: &PageName, author: Author, now: i64) -> Result<DeleteOutcome> {
-        self.write(|conn| {
+        let outcome = self.write(|conn| {
             let Some(state) = page_state(conn, name)?.filter(|state| !state.deleted) else {
                 return Ok(DeleteOutcome::NotFound);
             };
@@ -167,7 +180,12 @@ impl Store {
                 SaveOutcome::Created(number) => DeleteOutcome::Deleted(number),
                 SaveOutcome::Unchanged(_) => DeleteOutcome::NotFound,
             })
-        })
+        })?;
+        if let DeleteOutcome::Deleted(revision) = outcome {
+            let author = author_log(author);
+            tracing::info!(page = %name, revision, %author, "page deleted");
+        }
+        Ok(outcome)
     }
 
     /// Makes an old revision current again by copying it as a new revision (restoring a
@@ -179,7 +197,7 @@ impl Store {
         author: Author,
         now: i64,
     ) -> Result<Option<SaveOutcome>> {
-        self.write(|conn| {
+        let outcome = self.write(|conn| {
             let Some(old) = load_revision(conn, name, number)? else {
                 return Ok(None);
             };
@@ -193,7 +211,12 @@ impl Store {
                 now,
             };
             append_revision(conn, name, &entry).map(Some)
-        })
+        })?;
+        if let Some(SaveOutcome::Created(revision)) = outcome {
+            let author = author_log(author);
+            tracing::info!(page = %name, revision, from = number, %author, "page restored");
+        }
+        Ok(outcome)
     }
 
     /// The page's revisions, newest first.
@@ -229,6 +252,21 @@ impl Store {
         })
     }
 
+    /// Live pages with their revision count and lock, alphabetical ignoring case.
+    pub fn page_listing(&self, offset: u32, limit: u32) -> Result<Vec<PageListing>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(PAGE_LISTING)?;
+            let rows = stmt.query_map([limit, offset], |row| {
+                Ok(PageListing {
+                    name: page_name(row, 0)?,
+                    revisions: row.get(1)?,
+                    locked: row.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// How many live pages there are.
     pub fn page_count(&self) -> Result<u64> {
         self.read(|conn| {
@@ -244,10 +282,14 @@ impl Store {
 
     /// Locks or unlocks a page; `false` if there is no such page (live or deleted).
     pub fn set_locked(&self, name: &PageName, locked: bool) -> Result<bool> {
-        self.write(|conn| {
+        let found = self.write(|conn| {
             let mut stmt = conn.prepare_cached("UPDATE pages SET locked = ?2 WHERE name = ?1")?;
             Ok(stmt.execute(params![name.as_str(), locked])? > 0)
-        })
+        })?;
+        if found {
+            tracing::info!(page = %name, locked, "page lock set");
+        }
+        Ok(found)
     }
 
     /// Seeds a new wiki: saves each page as revision 1 by the system, but only if the wiki
@@ -279,6 +321,15 @@ impl Store {
             }
             Ok(saved)
         })
+    }
+}
+
+/// The audit line for a saved revision (never its text): one place, so edits from the web and
+/// the CLI log alike. An unchanged save logs nothing.
+fn log_saved(event: &str, name: &PageName, author: Author, outcome: &SaveOutcome) {
+    if let SaveOutcome::Created(revision) = outcome {
+        let author = author_log(author);
+        tracing::info!(page = %name, revision, %author, "{event}");
     }
 }
 

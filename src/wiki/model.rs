@@ -48,6 +48,15 @@ pub struct Page {
     pub revisions: u32,
 }
 
+/// One line of the page index as the CLI lists it: a live page, its revision count and lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageListing {
+    pub name: PageName,
+    /// The number of the latest revision, which is how many revisions the page has.
+    pub revisions: u32,
+    pub locked: bool,
+}
+
 /// One line of a page's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevisionSummary {

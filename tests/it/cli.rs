@@ -47,7 +47,11 @@ fn page_import_list_lock_delete_and_restore() {
     let list = run_page(&server, PageCommand::List);
     assert_eq!(
         list,
-        "How to edit\nHow to register\nImported notes\nPlain\nWelcome\n"
+        "How to edit\t1 revision\tunlocked\n\
+         How to register\t1 revision\tunlocked\n\
+         Imported notes\t1 revision\tunlocked\n\
+         Plain\t1 revision\tunlocked\n\
+         Welcome\t1 revision\tunlocked\n"
     );
 
     run_page(
@@ -132,7 +136,13 @@ fn account_commands_take_effect_on_the_running_server() {
     server.get_as(&cert, "/do/admin").assert_status(20);
     let mut listed = Vec::new();
     commands::account(server.store(), AccountCommand::List, &mut listed).unwrap();
-    assert_eq!(String::from_utf8(listed).unwrap(), "carol\tadmin\tactive\n");
+    let carol = server.store().account_by_name("carol").unwrap().unwrap();
+    let used = server.store().certificates(carol.id).unwrap()[0].last_used;
+    let used = gemwiki::capsule::handlers::format_time(used.expect("carol used her certificate"));
+    assert_eq!(
+        String::from_utf8(listed).unwrap(),
+        format!("carol\tadmin\tactive\t1 certificate\tlast used {used}\n")
+    );
     let bad = AccountCommand::AddCert {
         name: "dave".into(),
         fingerprint: "xyz".into(),

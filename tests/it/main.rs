@@ -15,6 +15,8 @@ mod hardening;
 mod import;
 /// Phoebe's URLs keep working after a move (SPEC §9, issue 14).
 mod moved;
+/// Issue 16: CLI listings and wording, the last-admin guard, link-code recovery.
+mod operating;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).
