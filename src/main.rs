@@ -108,6 +108,7 @@ fn serve(
         None => tls::ensure_generated(data_dir, &config.wiki.hostnames)?,
     };
     let acceptor = tls::build_acceptor(&cert, &key, config.server.tls.session_resumption)?;
+    let tokens = gemwiki::secret::load_or_create(data_dir)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let mut listeners = Vec::new();
@@ -128,7 +129,7 @@ fn serve(
         }
         tracing::info!(hosts = ?config.wiki.hostnames, "serving gemini://{}/", config.wiki.hostnames[0]);
         let Config { server: settings, wiki } = config;
-        let capsule = Arc::new(Capsule::new(Site::new(wiki, store))?);
+        let capsule = Arc::new(Capsule::new(Site::new(wiki, store, tokens))?);
         let shutdown = CancellationToken::new();
         let signal = shutdown.clone();
         tokio::spawn(async move {

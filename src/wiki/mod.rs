@@ -1,5 +1,6 @@
 //! The wiki's rules, protocol-neutral and with no I/O: page and user names, page formats,
-//! the model types the store hands out ([`model`]), the access decision ([`access`]) and the
+//! the model types the store hands out ([`model`]), the access decision ([`access`]), action
+//! tokens ([`token`], pure HMAC over a key handed in) and the
 //! bounded revision diff ([`diff`]). Nothing here touches sockets, SQL or a protocol; only the
 //! diff reads the monotonic clock, for its deadline.
 
@@ -7,6 +8,7 @@ pub mod access;
 pub mod diff;
 pub mod model;
 pub mod page_name;
+pub mod token;
 pub mod user_name;
 
 pub use page_name::{PageName, PageNameError};

@@ -66,7 +66,8 @@ impl TestServer {
         let (cert, key) = tls::ensure_generated(dir.path(), &config.wiki.hostnames).expect("cert");
         let acceptor = tls::build_acceptor(&cert, &key, config.server.tls.session_resumption)
             .expect("acceptor");
-        let site = Site::new(config.wiki, store);
+        let tokens = gemwiki::secret::load_or_create(dir.path()).expect("token key");
+        let site = Site::new(config.wiki, store, tokens);
         let app = Arc::new(Capsule::new(site).expect("templates"));
         let settings = config.server;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -1,16 +1,18 @@
 //! Accounts (SPEC §2, §3): register a certificate under a user name, show "who am I", link a
 //! further certificate with a one-time code and claim it, and revoke one. The decision order
 //! (60/62/61) is `guard`'s; the admin page is `admin`'s; names are checked by `wiki::user_name`.
+//! Register, claim and revoke act only with an action token (SPEC §3.0, `intent`).
 
-use minijinja::context;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::{require, valid_cert, Need, Who};
+use crate::capsule::handlers::intent::{account_version, confirmed, refuse, Act, Refusal};
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_day, format_time};
-use crate::capsule::Capsule;
+use crate::capsule::{urls, Capsule};
+use crate::wiki::token::TokenState;
 use crate::config::Registration;
 use crate::gemini::gemtext::{one_line, Gemtext};
 use crate::gemini::{Request, Response};
@@ -35,11 +37,12 @@ const RECENT_EDITS: u32 = 20;
 
 const ACCOUNT: &str = "/do/account";
 
-/// `/do/register`: `10` for a name (suggesting the certificate's CN), then create the account.
+/// `/do/register[/<token>]`: `30` to the tokenized prompt, which asks `10` for a name
+/// (suggesting the certificate's CN), then creates the account.
 ///
 /// The wiki's very first account becomes an active admin, whatever the policy, so a fresh
 /// wiki has someone who can approve others without the CLI.
-pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> {
+pub fn register(app: &Capsule, request: &Request, token: Option<&str>) -> Result<Response, AppError> {
     let cert = valid_cert(request, app)?;
     let store = app.store();
     if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
@@ -57,6 +60,20 @@ pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> 
             )))
         }
     };
+    // Defends against login forgery: `/do/register?name` written by someone else must not
+    // register the visitor's certificate under a name they did not choose.
+    let intent = timed(app, "register");
+    if !intent.verifies(app, &cert.fingerprint, token) {
+        let fresh = urls::register_with(intent.token(app, &cert.fingerprint));
+        if token.is_none() {
+            return Ok(Response::redirect(fresh));
+        }
+        let refusal = Refusal {
+            fresh: Some((fresh, "Choose a user name".into())),
+            ..Refusal::to_menu(urls::REGISTER, EXPIRED)
+        };
+        return Ok(refuse(app, request, token, refusal));
+    }
     let Some(name) = typed(request) else {
         return Ok(Response::input(name_prompt(app, cert)?));
     };
@@ -83,6 +100,19 @@ pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> 
             let existing = store.account_like(&name)?.map_or(name.clone(), |a| a.name);
             Ok(ask_again(&user_name::taken(&name, &existing)))
         }
+    }
+}
+
+/// Why an account token was refused.
+const EXPIRED: &str = "This link was not made for your certificate, or it has expired, so \
+                       nothing was done. Use the fresh link.";
+
+/// An action whose token lives one to two hours (register, claim).
+fn timed(app: &Capsule, action: &'static str) -> Act<'static> {
+    Act {
+        action,
+        target: "",
+        state: TokenState::Time(app.now()),
     }
 }
 
@@ -115,6 +145,22 @@ struct CertLine {
     expires: String,
     last_used: String,
     current: bool,
+    revoke_url: String,
+}
+
+#[derive(Serialize)]
+struct AccountPage {
+    name: String,
+    role: &'static str,
+    state: &'static str,
+    state_note: Option<&'static str>,
+    admin: bool,
+    fingerprint: String,
+    revocable: bool,
+    certs: Vec<CertLine>,
+    edits: Vec<EditLine>,
+    admin_url: &'static str,
+    link_url: &'static str,
 }
 
 #[derive(Serialize)]
@@ -134,7 +180,7 @@ pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let certs: Vec<CertLine> = store
         .certificates(who.account.id)?
         .into_iter()
-        .map(|record| cert_line(&who, record))
+        .map(|record| cert_line(app, &who, record))
         .collect();
     let edits: Vec<EditLine> = store
         .edits_by(who.account.id, RECENT_EDITS)?
@@ -154,34 +200,36 @@ pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     // Read before touching, so the list shows when the other certificates were last used.
     store.touch_certificate(&who.cert.fingerprint, app.now())?;
     let account = &who.account;
-    let out = app.templates().render(
-        "account.gmi",
-        context! {
-            name => account.name,
-            role => account.role.as_str(),
-            state => account.state.as_str(),
-            state_note => state_note(account.state),
-            admin => account.role == Role::Admin && account.state == AccountState::Active,
-            fingerprint => who.cert.fingerprint.to_hex(),
-            revocable => certs.len() > 1,
-            certs,
-            edits,
-        },
-    )?;
+    let context = AccountPage {
+        name: account.name.clone(),
+        role: account.role.as_str(),
+        state: account.state.as_str(),
+        state_note: state_note(account.state),
+        admin: account.role == Role::Admin && account.state == AccountState::Active,
+        fingerprint: who.cert.fingerprint.to_hex(),
+        revocable: certs.len() > 1,
+        certs,
+        edits,
+        admin_url: urls::ADMIN,
+        link_url: urls::ACCOUNT_LINK,
+    };
+    let out = app.templates().render("account.gmi", context)?;
     Ok(gemtext(app, out))
 }
 
 /// One certificate as listed; the one in use is described from the live certificate, which
 /// knows its CN and dates even when an admin bound it by fingerprint alone.
-fn cert_line(who: &Who, record: CertRecord) -> CertLine {
+fn cert_line(app: &Capsule, who: &Who, record: CertRecord) -> CertLine {
     let current = record.fingerprint == who.cert.fingerprint;
+    let short = record.fingerprint.short();
     let (cn, not_after) = if current {
         (who.cert.common_name.clone(), who.cert.not_after)
     } else {
         (record.common_name, record.not_after)
     };
     CertLine {
-        short: record.fingerprint.short(),
+        revoke_url: urls::revoke(&short, revoke_act(who, &short).token(app, &who.cert.fingerprint)),
+        short,
         cn: cn.map(|cn| one_line(&cn)).filter(|cn| !cn.is_empty()),
         expires: match not_after {
             i64::MAX => "no recorded expiry".into(),
@@ -209,13 +257,22 @@ fn state_note(state: AccountState) -> Option<&'static str> {
     }
 }
 
-/// `/do/account/link`: a fresh one-time code that binds another certificate to this account.
+/// `/do/account/link`: a one-time code that binds another certificate to this account. A
+/// still-valid code is shown again rather than replaced, so following a link to this page
+/// cannot silently void a code someone is about to type.
 pub fn link(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let who = require(request, app, Need::Account)?;
-    let code = new_code()?;
-    let expires = app.now() + LINK_CODE_SECONDS;
-    app.store()
-        .create_link_code(who.account.id, &code_hash(&code), expires)?;
+    let store = app.store();
+    let id = who.account.id;
+    let expires = match store.live_link_code(id, app.now())? {
+        Some(expires) => expires,
+        None => {
+            let expires = app.now() + LINK_CODE_SECONDS;
+            store.create_link_code(id, &code_hash(&link_code(app, id, expires)), expires)?;
+            expires
+        }
+    };
+    let code = link_code(app, id, expires);
     let mut page = Gemtext::new();
     page.heading(1, "Add a certificate")
         .blank()
@@ -229,17 +286,32 @@ pub fn link(app: &Capsule, request: &Request) -> Result<Response, AppError> {
             format_time(expires)
         ))
         .blank()
-        .link("/do/account/claim", "Claim a certificate with a code")
+        .link(urls::ACCOUNT_CLAIM, "Claim a certificate with a code")
         .link(ACCOUNT, "Back to your account");
     Ok(gemtext(app, page.finish()))
 }
 
-/// `/do/account/claim`: from a new certificate, `10` for a code, then bind the certificate.
-pub fn claim(app: &Capsule, request: &Request) -> Result<Response, AppError> {
+/// `/do/account/claim[/<token>]`: from a new certificate, `30` to the tokenized prompt, `10`
+/// for a code, then bind the certificate.
+pub fn claim(app: &Capsule, request: &Request, token: Option<&str>) -> Result<Response, AppError> {
     let cert = valid_cert(request, app)?;
     let store = app.store();
     if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
         return Ok(Response::redirect(ACCOUNT));
+    }
+    // Defends against login forgery: `/do/account/claim?CODE` written by an editor must not
+    // bind a newcomer's certificate to the editor's account.
+    let intent = timed(app, "claim");
+    if !intent.verifies(app, &cert.fingerprint, token) {
+        let fresh = urls::claim_with(intent.token(app, &cert.fingerprint));
+        if token.is_none() {
+            return Ok(Response::redirect(fresh));
+        }
+        let refusal = Refusal {
+            fresh: Some((fresh, "Type your code".into())),
+            ..Refusal::to_menu(urls::ACCOUNT_CLAIM, EXPIRED)
+        };
+        return Ok(refuse(app, request, token, refusal));
     }
     let Some(code) = typed(request) else {
         return Ok(Response::input(
@@ -254,8 +326,23 @@ pub fn claim(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     }
 }
 
-/// `/do/account/revoke/<prefix>`: unbind one of your certificates, never the last one.
-pub fn revoke(app: &Capsule, request: &Request, prefix: &str) -> Result<Response, AppError> {
+/// Revoking `prefix`: tied to the account's state version.
+fn revoke_act<'a>(who: &Who, prefix: &'a str) -> Act<'a> {
+    Act {
+        action: "revoke",
+        target: prefix,
+        state: account_version(&who.account),
+    }
+}
+
+/// `/do/account/revoke/<prefix>/<token>`: asks to confirm, then unbinds one of your
+/// certificates, never the last one.
+pub fn revoke(
+    app: &Capsule,
+    request: &Request,
+    prefix: &str,
+    token: Option<&str>,
+) -> Result<Response, AppError> {
     let who = require(request, app, Need::Account)?;
     if prefix.len() != 16 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::BadRequest(
@@ -263,6 +350,21 @@ pub fn revoke(app: &Capsule, request: &Request, prefix: &str) -> Result<Response
              e.g. /do/account/revoke/0123456789abcdef"
                 .into(),
         ));
+    }
+    let intent = revoke_act(&who, prefix);
+    if !intent.verifies(app, &who.cert.fingerprint, token) {
+        let fresh = urls::revoke(prefix, intent.token(app, &who.cert.fingerprint));
+        let refusal = Refusal {
+            fresh: Some((fresh, format!("Revoke {prefix}"))),
+            ..Refusal::to_menu(ACCOUNT, EXPIRED)
+        };
+        return Ok(refuse(app, request, token, refusal));
+    }
+    if !confirmed(request) {
+        return Ok(Response::input(format!(
+            "Type yes to revoke certificate {prefix} of your account {}",
+            who.account.name
+        )));
     }
     match app.store().revoke_certificate(who.account.id, prefix)? {
         RevokeOutcome::Revoked => Ok(Response::redirect(ACCOUNT)),
@@ -294,13 +396,17 @@ fn sentence(message: &str) -> String {
     })
 }
 
-fn new_code() -> Result<String, AppError> {
-    let bytes = crate::tls::random_bytes(CODE_LEN)
-        .map_err(|err| AppError::Internal(format!("random link code: {err}")))?;
-    Ok(bytes
+/// The code of `account`'s link code expiring at `expires`, derived from the token key:
+/// nothing but its hash is stored, yet it can be shown again while valid (50 bits, as before).
+fn link_code(app: &Capsule, account: i64, expires: i64) -> String {
+    code_from_bytes(&app.site().tokens().link_code_bytes(account, expires))
+}
+
+fn code_from_bytes(bytes: &[u8; CODE_LEN]) -> String {
+    bytes
         .iter()
         .map(|b| char::from(CODE_ALPHABET[usize::from(b & 31)]))
-        .collect())
+        .collect()
 }
 
 /// What is stored for a code: the SHA-256 of its canonical form, so a code typed in capitals,
@@ -324,8 +430,9 @@ mod tests {
 
     #[test]
     fn codes_use_the_alphabet_and_differ() {
-        let a = new_code().unwrap();
-        let b = new_code().unwrap();
+        let key = crate::wiki::token::TokenKey::from_bytes([3; 32]);
+        let a = code_from_bytes(&key.link_code_bytes(1, 600));
+        let b = code_from_bytes(&key.link_code_bytes(1, 601));
         assert_eq!(a.len(), CODE_LEN);
         assert!(a.bytes().all(|c| CODE_ALPHABET.contains(&c)), "{a}");
         assert_ne!(a, b);
