@@ -351,6 +351,14 @@ pub fn revoke(
                 .into(),
         ));
     }
+    // Refusals that change nothing come before the token, so they read the same either way.
+    let certs = app.store().certificates(who.account.id)?;
+    if !certs.iter().any(|c| c.fingerprint.short() == prefix) {
+        return Err(no_such_certificate(prefix));
+    }
+    if certs.len() == 1 {
+        return Err(last_certificate());
+    }
     let intent = revoke_act(&who, prefix);
     if !intent.verifies(app, &who.cert.fingerprint, token) {
         let fresh = urls::revoke(prefix, intent.token(app, &who.cert.fingerprint));
@@ -368,15 +376,23 @@ pub fn revoke(
     }
     match app.store().revoke_certificate(who.account.id, prefix)? {
         RevokeOutcome::Revoked => Ok(Response::redirect(ACCOUNT)),
-        RevokeOutcome::NotFound => Err(AppError::NotFound(format!(
-            "Your account has no certificate {prefix}; see /do/account"
-        ))),
-        RevokeOutcome::LastCertificate => Err(AppError::CertNotAuthorised(
-            "That is the last certificate of your account, so revoking it would lock you out; \
-             add another at /do/account/link first"
-                .into(),
-        )),
+        RevokeOutcome::NotFound => Err(no_such_certificate(prefix)),
+        RevokeOutcome::LastCertificate => Err(last_certificate()),
     }
+}
+
+fn no_such_certificate(prefix: &str) -> AppError {
+    AppError::NotFound(format!(
+        "Your account has no certificate {prefix}; see /do/account"
+    ))
+}
+
+fn last_certificate() -> AppError {
+    AppError::CertNotAuthorised(
+        "That is the last certificate of your account, so revoking it would lock you out; \
+         add another at /do/account/link first"
+            .into(),
+    )
 }
 
 /// The trimmed input, if the person typed anything.

@@ -34,6 +34,7 @@ pub fn admin(
     if action == AdminAction::Overview {
         return overview(app, &who);
     }
+    precheck(app, &who, &action)?;
     let target = target(&action);
     let intent = Act {
         action: action.as_str(),
@@ -67,6 +68,51 @@ pub fn admin(
         AdminAction::Unlock { name } => set_lock(app, &name, false),
         AdminAction::Restore { name, rev } => restore(app, &who, &name, rev),
     }
+}
+
+/// Refusals that change nothing (no such account, page or revision; suspending yourself),
+/// answered before the token so they read the same with or without one.
+fn precheck(app: &Capsule, who: &Who, action: &AdminAction) -> Result<(), AppError> {
+    let store = app.store();
+    match action {
+        AdminAction::Overview => {}
+        AdminAction::Approve { account } | AdminAction::Suspend { account } => {
+            let found = store.account_by_name(account)?.ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "There is no account named “{account}”; see /do/admin"
+                ))
+            })?;
+            if found.id == who.account.id && matches!(action, AdminAction::Suspend { .. }) {
+                return Err(self_suspension());
+            }
+        }
+        AdminAction::Lock { name } | AdminAction::Unlock { name } => {
+            if store.page(name)?.is_none() {
+                return Err(no_page(name));
+            }
+        }
+        AdminAction::Restore { name, rev } => {
+            if store.revision(name, *rev)?.is_none() {
+                return Err(no_revision(name, *rev));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn self_suspension() -> AppError {
+    AppError::CertNotAuthorised(
+        "You cannot suspend your own account; another admin or \
+         `gemwiki account suspend NAME` can"
+            .into(),
+    )
+}
+
+fn no_revision(name: &PageName, rev: u32) -> AppError {
+    AppError::NotFound(format!(
+        "{name} has no revision {rev}; see /history/{}",
+        name.encoded()
+    ))
 }
 
 /// The `10` question asked before suspending and restoring.
@@ -270,11 +316,7 @@ fn set_state(
         AppError::NotFound(format!("There is no account named “{name}”; see /do/admin"))
     })?;
     if account.id == who.account.id && state == AccountState::Suspended {
-        return Err(AppError::CertNotAuthorised(
-            "You cannot suspend your own account; another admin or \
-             `gemwiki account suspend NAME` can"
-                .into(),
-        ));
+        return Err(self_suspension());
     }
     app.store().set_account_state(account.id, state)?;
     tracing::info!(admin = %who.account.name, account = %account.name, state = state.as_str(), "account state set");
@@ -292,10 +334,7 @@ fn restore(app: &Capsule, who: &Who, name: &PageName, rev: u32) -> Result<Respon
     let author = Author::Account(who.account.id);
     match app.store().restore_revision(name, rev, author, app.now())? {
         Some(_) => Ok(Response::redirect(urls::page(name))),
-        None => Err(AppError::NotFound(format!(
-            "{name} has no revision {rev}; see /history/{}",
-            name.encoded()
-        ))),
+        None => Err(no_revision(name, rev)),
     }
 }
 

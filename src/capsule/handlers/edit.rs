@@ -122,6 +122,9 @@ pub fn act(
     let who = require(request, app, Need::Edit)?;
     let page = app.store().page(name)?;
     refuse_if_locked(name, page.as_ref(), who.is_admin())?;
+    if action == EditAction::Delete && page.as_ref().is_none_or(|p| p.current.deleted) {
+        return Err(nothing_to_delete(name));
+    }
     let intent = edit_act(app, name, page.as_ref(), action);
     if !intent.verifies(app, &who.cert.fingerprint, token) {
         let refusal = edit_refusal(app, &who, name, page.as_ref(), action, token);
