@@ -114,6 +114,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(KEY_FILE), b"short").unwrap();
         let err = load_or_create(dir.path()).unwrap_err();
-        assert!(matches!(err, SecretError::BadLength { len: 5, .. }), "{err}");
+        assert!(
+            matches!(err, SecretError::BadLength { len: 5, .. }),
+            "{err}"
+        );
     }
 }

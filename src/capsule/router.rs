@@ -247,8 +247,12 @@ impl Route {
                     "suspend" => AdminAction::Suspend {
                         account: (*target).to_string(),
                     },
-                    "lock" => AdminAction::Lock { name: name(target)? },
-                    "unlock" => AdminAction::Unlock { name: name(target)? },
+                    "lock" => AdminAction::Lock {
+                        name: name(target)?,
+                    },
+                    "unlock" => AdminAction::Unlock {
+                        name: name(target)?,
+                    },
                     _ => AdminAction::Restore {
                         name: name(target)?,
                         rev: revision(segments[2])?,

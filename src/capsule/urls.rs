@@ -431,7 +431,10 @@ mod tests {
             "/do/admin/restore/A/1"
         );
         assert_eq!(render("{{ urls.changes }}"), "/do/changes");
-        assert_eq!(render("{{ revoke_url('0123456789abcdef') }}"), "/do/account/revoke/0123456789abcdef");
+        assert_eq!(
+            render("{{ revoke_url('0123456789abcdef') }}"),
+            "/do/account/revoke/0123456789abcdef"
+        );
         assert_eq!(
             edit_action(&name("A b"), EditAction::Summary, "t0k".into()),
             "/do/edit/A%20b/summary/t0k"

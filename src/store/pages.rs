@@ -267,7 +267,9 @@ impl Store {
                  AND author_id = ?2 RETURNING number",
             )?;
             Ok(stmt
-                .query_row(params![name.as_str(), account_id, comment], |row| row.get(0))
+                .query_row(params![name.as_str(), account_id, comment], |row| {
+                    row.get(0)
+                })
                 .optional()?)
         })
     }

@@ -266,8 +266,13 @@ mod tests {
             state: &rev,
         };
         assert!(!key().verify(&as_b, &token_a));
-        for forged in ["", "AAAAAAAAAAAAAAAAAAAAAA", "short", &"A".repeat(23), "!!!!!!!!!!!!!!!!!!!!!!"]
-        {
+        for forged in [
+            "",
+            "AAAAAAAAAAAAAAAAAAAAAA",
+            "short",
+            &"A".repeat(23),
+            "!!!!!!!!!!!!!!!!!!!!!!",
+        ] {
             assert!(!key().verify(&as_b, forged), "{forged}");
         }
         // The non-canonical spelling of a real tag (low bits set) is refused too.

@@ -470,7 +470,12 @@ fn suspended_accounts_see_their_page_but_cannot_edit() {
     let admin = registered(&server, "boss");
     let mallory = registered(&server, "mallory");
     server
-        .act_as(&admin, "/do/admin", "/do/admin/suspend/mallory", Some("yes"))
+        .act_as(
+            &admin,
+            "/do/admin",
+            "/do/admin/suspend/mallory",
+            Some("yes"),
+        )
         .assert_status(30);
     assert_eq!(account(&server, "mallory").state, AccountState::Suspended);
     let refused = server.get_as(&mallory, "/do/edit/Welcome");
@@ -595,7 +600,11 @@ fn admins_restore_an_old_revision_under_their_name() {
         .unwrap();
     let overview = server.get_as(&admin, "/do/admin").assert_status(20).text();
     assert!(
-        has_action_link(&overview, "/do/admin/restore/Welcome/1", "Restore revision 1"),
+        has_action_link(
+            &overview,
+            "/do/admin/restore/Welcome/1",
+            "Restore revision 1"
+        ),
         "{overview}"
     );
     let restore = server.link_as(&admin, "/do/admin", "/do/admin/restore/Welcome/1");

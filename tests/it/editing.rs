@@ -6,7 +6,9 @@ use gemwiki::wiki::model::{AccountState, Author, NewRevision, Role};
 use gemwiki::wiki::{PageFormat, PageName};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
-use crate::support::{action_link, pending_and_suspended, register, register_as, Reply, TestCert, TestServer};
+use crate::support::{
+    action_link, pending_and_suspended, register, register_as, Reply, TestCert, TestServer,
+};
 
 /// `text` percent-encoded for a query, as a client sends typed input.
 fn enc(text: &str) -> String {
@@ -109,7 +111,10 @@ fn menu_shows_the_current_revision_and_every_way_to_edit() {
     assert!(text.contains(&titan), "{text}");
     for action in ["append", "replace", "delete"] {
         let link = format!("/do/edit/Sand%20box/{action}");
-        assert!(action_link(&text, &link).is_some(), "{action} missing: {text}");
+        assert!(
+            action_link(&text, &link).is_some(),
+            "{action} missing: {text}"
+        );
     }
 }
 

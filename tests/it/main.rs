@@ -18,7 +18,7 @@ mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).
 mod reading;
 mod support;
-/// Issue 10: action tokens — no link anyone wrote acts with a visitor's certificate (SPEC §3.0).
-mod tokens;
 /// Titan uploads (SPEC §4).
 mod titan;
+/// Issue 10: action tokens — no link anyone wrote acts with a visitor's certificate (SPEC §3.0).
+mod tokens;

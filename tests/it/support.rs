@@ -152,7 +152,8 @@ impl TestServer {
     #[track_caller]
     pub fn link_as(&self, cert: &TestCert, page: &str, action: &str) -> String {
         let text = self.get_as(cert, page).assert_status(20).text();
-        action_link(&text, action).unwrap_or_else(|| panic!("no {action}/<token> on {page}:\n{text}"))
+        action_link(&text, action)
+            .unwrap_or_else(|| panic!("no {action}/<token> on {page}:\n{text}"))
     }
 
     /// Follows the `action` link of `page` as `cert`, sending `query` (`None`: no query).

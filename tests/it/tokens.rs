@@ -69,9 +69,17 @@ fn the_rendered_links_act_and_another_certificate_replaying_them_does_not() {
                 .edit_as(&editor, "Welcome", "append", Some("mine"))
                 .assert_status(30);
         }
-        let link = server.link_as(&editor, "/do/edit/Welcome", &format!("/do/edit/Welcome/{action}"));
+        let link = server.link_as(
+            &editor,
+            "/do/edit/Welcome",
+            &format!("/do/edit/Welcome/{action}"),
+        );
         let revisions = server.revisions("Welcome");
-        let query = if action == "delete" { "Welcome" } else { "B+was+here" };
+        let query = if action == "delete" {
+            "Welcome"
+        } else {
+            "B+was+here"
+        };
         // B without a query: back to B's own menu; with one: nothing done, text kept.
         assert_redirect(&server.get_as(&other, &link), "/do/edit/Welcome");
         let replayed = server.get_as(&other, &format!("{link}?{query}"));
@@ -119,13 +127,19 @@ fn a_stale_replace_saves_nothing_and_keeps_the_typed_text() {
         &lines[start..start + 5],
         &["```the text you sent", "My text", " ```", "line", "```"]
     );
-    assert!(lines.contains(&"=> /diff/Welcome/2 What changed meanwhile"), "{page}");
+    assert!(
+        lines.contains(&"=> /diff/Welcome/2 What changed meanwhile"),
+        "{page}"
+    );
     let fresh = crate::support::action_link(&page, "/do/edit/Welcome/replace").unwrap();
     assert_ne!(fresh, link);
     assert_eq!(text(&server, "Welcome"), theirs);
     assert_eq!(server.revisions("Welcome"), 2);
     // The fresh link works.
-    assert_redirect(&server.get_as(&editor, &format!("{fresh}?mine")), "/page/Welcome");
+    assert_redirect(
+        &server.get_as(&editor, &format!("{fresh}?mine")),
+        "/page/Welcome",
+    );
     assert_eq!(text(&server, "Welcome"), "mine");
 }
 
@@ -162,7 +176,13 @@ fn forged_admin_links_change_nothing_and_the_rendered_ones_act() {
 
     // Another admin replaying root's link acts not.
     let other_admin = TestCert::ec("boss2");
-    register_as(&server, &other_admin, "boss2", Role::Admin, AccountState::Active);
+    register_as(
+        &server,
+        &other_admin,
+        "boss2",
+        Role::Admin,
+        AccountState::Active,
+    );
     let lock = server.link_as(&admin, "/do/admin", "/do/admin/lock/Welcome");
     assert_redirect(&server.get_as(&other_admin, &lock), "/do/admin");
     assert!(!server.store().page(&welcome).unwrap().unwrap().locked);
@@ -172,12 +192,17 @@ fn forged_admin_links_change_nothing_and_the_rendered_ones_act() {
     let question = server.get_as(&admin, &suspend);
     question.assert_status(10);
     assert_eq!(question.meta, "Type yes to suspend ed");
-    server.get_as(&admin, &format!("{suspend}?no")).assert_status(10);
+    server
+        .get_as(&admin, &format!("{suspend}?no"))
+        .assert_status(10);
     assert_eq!(
         server.store().account_by_name("ed").unwrap().unwrap().state,
         AccountState::Active
     );
-    assert_redirect(&server.get_as(&admin, &format!("{suspend}?yes")), "/do/admin");
+    assert_redirect(
+        &server.get_as(&admin, &format!("{suspend}?yes")),
+        "/do/admin",
+    );
     assert_eq!(
         server.store().account_by_name("ed").unwrap().unwrap().state,
         AccountState::Suspended
@@ -202,7 +227,10 @@ fn restore_confirms_and_its_token_dies_once_the_page_changes() {
         "Type yes to make revision 1 the current text of “Welcome”"
     );
     assert_eq!(server.revisions("Welcome"), 2);
-    assert_redirect(&server.get_as(&admin, &format!("{restore}?yes")), "/page/Welcome");
+    assert_redirect(
+        &server.get_as(&admin, &format!("{restore}?yes")),
+        "/page/Welcome",
+    );
     assert_eq!(server.revisions("Welcome"), 3);
     // Replaying the same link does not restore twice.
     server
@@ -224,10 +252,18 @@ fn a_fresh_certificate_following_a_forged_register_or_claim_link_is_bound_to_not
     let newcomer = TestCert::ec("newcomer");
     let claim = server.get_as(&newcomer, &format!("/do/account/claim?{code}"));
     claim.assert_status(30);
-    assert!(claim.meta.starts_with("/do/account/claim/"), "{}", claim.meta);
+    assert!(
+        claim.meta.starts_with("/do/account/claim/"),
+        "{}",
+        claim.meta
+    );
     let register = server.get_as(&newcomer, "/do/register?mallorys-pick");
     register.assert_status(30);
-    assert!(register.meta.starts_with("/do/register/"), "{}", register.meta);
+    assert!(
+        register.meta.starts_with("/do/register/"),
+        "{}",
+        register.meta
+    );
     for forged in [
         format!("/do/account/claim/AAAAAAAAAAAAAAAAAAAAAA?{code}"),
         "/do/register/AAAAAAAAAAAAAAAAAAAAAA?mallorys-pick".to_string(),
@@ -248,7 +284,10 @@ fn a_fresh_certificate_following_a_forged_register_or_claim_link_is_bound_to_not
     assert!(store.account_by_name("mallorys-pick").unwrap().is_none());
     // The code is still unused, and /do/account/link shows it again rather than replacing it.
     let again = server.get_as(&editor, "/do/account/link").text();
-    assert!(again.lines().any(|l| l == format!("Code: {code}")), "{again}");
+    assert!(
+        again.lines().any(|l| l == format!("Code: {code}")),
+        "{again}"
+    );
     // Positive control: the newcomer's own prompt binds.
     let bound = server.prompt_as(&newcomer, "/do/account/claim", &code);
     assert_redirect(&bound, "/do/account");
@@ -269,19 +308,34 @@ fn revoke_needs_the_rendered_link_and_a_yes() {
         .lines()
         .find_map(|l| l.strip_prefix("Code: ").map(str::to_string))
         .unwrap();
-    assert_redirect(&server.prompt_as(&phone, "/do/account/claim", &code), "/do/account");
+    assert_redirect(
+        &server.prompt_as(&phone, "/do/account/claim", &code),
+        "/do/account",
+    );
     let short = phone.fingerprint().short();
     let id = server.store().account_by_name("ed").unwrap().unwrap().id;
     let forged = format!("/do/account/revoke/{short}?yes");
     assert_redirect(&server.get_as(&editor, &forged), "/do/account");
-    let link = server.link_as(&editor, "/do/account", &format!("/do/account/revoke/{short}"));
+    let link = server.link_as(
+        &editor,
+        "/do/account",
+        &format!("/do/account/revoke/{short}"),
+    );
     // The phone (same account, other certificate) cannot use the laptop's link.
-    server.get_as(&phone, &format!("{link}?yes")).assert_status(20);
+    server
+        .get_as(&phone, &format!("{link}?yes"))
+        .assert_status(20);
     assert_eq!(server.store().certificates(id).unwrap().len(), 2);
     let question = server.get_as(&editor, &link);
     question.assert_status(10);
-    assert_eq!(question.meta, "Type yes to revoke certificate {short} of your account ed".replace("{short}", &short));
-    assert_redirect(&server.get_as(&editor, &format!("{link}?yes")), "/do/account");
+    assert_eq!(
+        question.meta,
+        "Type yes to revoke certificate {short} of your account ed".replace("{short}", &short)
+    );
+    assert_redirect(
+        &server.get_as(&editor, &format!("{link}?yes")),
+        "/do/account",
+    );
     assert_eq!(server.store().certificates(id).unwrap().len(), 1);
 }
 
@@ -291,7 +345,10 @@ fn edit_summaries_go_on_your_latest_revision_and_show_in_the_history() {
     let other = TestCert::ec("other");
     register(&server, &other, "other");
     let menu = server.get_as(&editor, "/do/edit/Welcome").text();
-    assert!(!menu.contains("/summary/"), "the latest edit is not ed's: {menu}");
+    assert!(
+        !menu.contains("/summary/"),
+        "the latest edit is not ed's: {menu}"
+    );
     server
         .edit_as(&editor, "Welcome", "append", Some("Hi"))
         .assert_status(30);
@@ -299,7 +356,11 @@ fn edit_summaries_go_on_your_latest_revision_and_show_in_the_history() {
     server.get_as(&editor, &summary).assert_status(10);
     let saved = server.get_as(&editor, &format!("{summary}?fixed%20a%20typo"));
     assert_redirect(&saved, "/history/Welcome");
-    let rev = server.store().revision(&name("Welcome"), 2).unwrap().unwrap();
+    let rev = server
+        .store()
+        .revision(&name("Welcome"), 2)
+        .unwrap()
+        .unwrap();
     assert_eq!(rev.comment.as_deref(), Some("fixed a typo"));
     let history = server.get("/history/Welcome").text();
     assert!(history.contains("fixed a typo"), "{history}");
@@ -311,8 +372,15 @@ fn edit_summaries_go_on_your_latest_revision_and_show_in_the_history() {
     late.assert_status(20);
     let page = late.text();
     assert!(page.starts_with("# Summary not saved\n"), "{page}");
-    assert!(page.contains("```your summary\nsecond thoughts\n```"), "{page}");
-    let rev3 = server.store().revision(&name("Welcome"), 3).unwrap().unwrap();
+    assert!(
+        page.contains("```your summary\nsecond thoughts\n```"),
+        "{page}"
+    );
+    let rev3 = server
+        .store()
+        .revision(&name("Welcome"), 3)
+        .unwrap()
+        .unwrap();
     assert_eq!(rev3.comment, None);
 }
 
@@ -320,7 +388,9 @@ fn edit_summaries_go_on_your_latest_revision_and_show_in_the_history() {
 fn titan_uploads_need_no_token() {
     let (server, editor, _) = wiki();
     let url = server.titan_url("/raw/Uploaded;size=4;mime=text/gemini");
-    let reply = Client::new().cert(&editor).titan(server.addr, &url, b"hey\n");
+    let reply = Client::new()
+        .cert(&editor)
+        .titan(server.addr, &url, b"hey\n");
     reply.assert_status(30);
     assert_eq!(text(&server, "Uploaded"), "hey\n");
 }

@@ -12,7 +12,6 @@ use crate::capsule::handlers::intent::{account_version, confirmed, refuse, Act, 
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_day, format_time};
 use crate::capsule::{urls, Capsule};
-use crate::wiki::token::TokenState;
 use crate::config::Registration;
 use crate::gemini::gemtext::{one_line, Gemtext};
 use crate::gemini::{Request, Response};
@@ -20,6 +19,7 @@ use crate::identity::ClientCert;
 use crate::wiki::model::{
     AccountState, CertRecord, ClaimOutcome, CreateAccount, RevokeOutcome, Role,
 };
+use crate::wiki::token::TokenState;
 use crate::wiki::user_name;
 
 /// How long a link code stays valid, in seconds (SPEC §3: 10 minutes).
@@ -42,7 +42,11 @@ const ACCOUNT: &str = "/do/account";
 ///
 /// The wiki's very first account becomes an active admin, whatever the policy, so a fresh
 /// wiki has someone who can approve others without the CLI.
-pub fn register(app: &Capsule, request: &Request, token: Option<&str>) -> Result<Response, AppError> {
+pub fn register(
+    app: &Capsule,
+    request: &Request,
+    token: Option<&str>,
+) -> Result<Response, AppError> {
     let cert = valid_cert(request, app)?;
     let store = app.store();
     if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
@@ -228,7 +232,10 @@ fn cert_line(app: &Capsule, who: &Who, record: CertRecord) -> CertLine {
         (record.common_name, record.not_after)
     };
     CertLine {
-        revoke_url: urls::revoke(&short, revoke_act(who, &short).token(app, &who.cert.fingerprint)),
+        revoke_url: urls::revoke(
+            &short,
+            revoke_act(who, &short).token(app, &who.cert.fingerprint),
+        ),
         short,
         cn: cn.map(|cn| one_line(&cn)).filter(|cn| !cn.is_empty()),
         expires: match not_after {

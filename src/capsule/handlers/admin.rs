@@ -272,12 +272,7 @@ fn recent_pages(app: &Capsule, who: &Who) -> Result<Vec<PageLine>, AppError> {
     Ok(lines)
 }
 
-fn page_line(
-    app: &Capsule,
-    who: &Who,
-    change: Change,
-    locked: bool,
-) -> Result<PageLine, AppError> {
+fn page_line(app: &Capsule, who: &Who, change: Change, locked: bool) -> Result<PageLine, AppError> {
     let name = change.name;
     let previous = change.number.checked_sub(1).filter(|n| *n > 0);
     let restore_url = match previous {

@@ -91,7 +91,12 @@ pub fn menu(app: &Capsule, request: &Request, name: &PageName) -> Result<Respons
 
 /// What an edit token is tied to: the latest revision for replace and delete (so the token
 /// is the edit-conflict check), the hour for append and summary.
-fn edit_act<'a>(app: &Capsule, name: &'a PageName, page: Option<&Page>, action: EditAction) -> Act<'a> {
+fn edit_act<'a>(
+    app: &Capsule,
+    name: &'a PageName,
+    page: Option<&Page>,
+    action: EditAction,
+) -> Act<'a> {
     let state = match action {
         EditAction::Replace | EditAction::Delete => {
             TokenState::Revision(page.map_or(0, |p| p.current.number))
@@ -106,7 +111,13 @@ fn edit_act<'a>(app: &Capsule, name: &'a PageName, page: Option<&Page>, action: 
 }
 
 /// The tokenized link to `action` for `who`'s certificate.
-fn action_url(app: &Capsule, who: &Who, name: &PageName, page: Option<&Page>, action: EditAction) -> String {
+fn action_url(
+    app: &Capsule,
+    who: &Who,
+    name: &PageName,
+    page: Option<&Page>,
+    action: EditAction,
+) -> String {
     let token = edit_act(app, name, page, action).token(app, &who.cert.fingerprint);
     urls::edit_action(name, action, token)
 }
@@ -156,14 +167,16 @@ fn edit_refusal(
     );
     let from = matches!(action, EditAction::Replace | EditAction::Delete)
         .then(|| {
-            (latest.saturating_sub(STALE_LOOKBACK)..latest).rev().find(|rev| {
-                let old = Act {
-                    action: action.as_str(),
-                    target: name.as_str(),
-                    state: TokenState::Revision(*rev),
-                };
-                old.verifies(app, &who.cert.fingerprint, token)
-            })
+            (latest.saturating_sub(STALE_LOOKBACK)..latest)
+                .rev()
+                .find(|rev| {
+                    let old = Act {
+                        action: action.as_str(),
+                        target: name.as_str(),
+                        state: TokenState::Revision(*rev),
+                    };
+                    old.verifies(app, &who.cert.fingerprint, token)
+                })
         })
         .flatten();
     let (why, diff) = match from {
