@@ -1,10 +1,9 @@
 //! Accounts (SPEC §2, §3): register a certificate under a user name, show "who am I", link a
-//! further certificate with a one-time code and claim it, and revoke one. The decision order
+//! further certificate (`link`, the code and its claim), and revoke one. The decision order
 //! (60/62/61) is `guard`'s; the admin page is `admin`'s; names are checked by `wiki::user_name`.
 //! Register, claim and revoke act only with an action token (SPEC §3.0, `intent`).
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::{require, valid_cert, Need, Who};
@@ -13,24 +12,12 @@ use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_day, format_time};
 use crate::capsule::{urls, Capsule};
 use crate::config::Registration;
-use crate::gemini::gemtext::{one_line, Gemtext};
+use crate::gemini::gemtext::one_line;
 use crate::gemini::{Request, Response};
 use crate::identity::ClientCert;
-use crate::wiki::model::{
-    AccountState, CertRecord, ClaimOutcome, CreateAccount, RevokeOutcome, Role,
-};
+use crate::wiki::model::{AccountState, CertRecord, CreateAccount, RevokeOutcome, Role};
 use crate::wiki::token::TokenState;
 use crate::wiki::user_name;
-
-/// How long a link code stays valid, in seconds (SPEC §3: 10 minutes).
-const LINK_CODE_SECONDS: i64 = 600;
-
-/// Characters in a link code: 50 random bits, short enough to type on a phone.
-const CODE_LEN: usize = 10;
-
-/// Crockford's base32 alphabet: no `i`, `l`, `o` or `u`, so a code copied by hand survives.
-/// 32 symbols, so five bits of a random byte pick one without bias.
-const CODE_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
 /// Edits listed on `/do/account`.
 const RECENT_EDITS: u32 = 20;
@@ -108,11 +95,12 @@ pub fn register(
 }
 
 /// Why an account token was refused.
-const EXPIRED: &str = "This link was not made for your certificate, or it has expired, so \
+pub(super) const EXPIRED: &str =
+    "This link was not made for your certificate, or it has expired, so \
                        nothing was done. Use the fresh link.";
 
 /// An action whose token lives one to two hours (register, claim).
-fn timed(app: &Capsule, action: &'static str) -> Act<'static> {
+pub(super) fn timed(app: &Capsule, action: &'static str) -> Act<'static> {
     Act {
         action,
         target: "",
@@ -264,75 +252,6 @@ fn state_note(state: AccountState) -> Option<&'static str> {
     }
 }
 
-/// `/do/account/link`: a one-time code that binds another certificate to this account. A
-/// still-valid code is shown again rather than replaced, so following a link to this page
-/// cannot silently void a code someone is about to type.
-pub fn link(app: &Capsule, request: &Request) -> Result<Response, AppError> {
-    let who = require(request, app, Need::Account)?;
-    let store = app.store();
-    let id = who.account.id;
-    let expires = match store.live_link_code(id, app.now())? {
-        Some(expires) => expires,
-        None => {
-            let expires = app.now() + LINK_CODE_SECONDS;
-            store.create_link_code(id, &code_hash(&link_code(app, id, expires)), expires)?;
-            expires
-        }
-    };
-    let code = link_code(app, id, expires);
-    let mut page = Gemtext::new();
-    page.heading(1, "Add a certificate")
-        .blank()
-        .raw(&format!("Code: {code}"))
-        .blank()
-        .text(&format!(
-            "To use another certificate (another device or client) as {}: switch to the new \
-             certificate, open /do/account/claim and type this code. The code works once, \
-             until {}.",
-            who.account.name,
-            format_time(expires)
-        ))
-        .blank()
-        .link(urls::ACCOUNT_CLAIM, "Claim a certificate with a code")
-        .link(ACCOUNT, "Back to your account");
-    Ok(gemtext(app, page.finish()))
-}
-
-/// `/do/account/claim[/<token>]`: from a new certificate, `30` to the tokenized prompt, `10`
-/// for a code, then bind the certificate.
-pub fn claim(app: &Capsule, request: &Request, token: Option<&str>) -> Result<Response, AppError> {
-    let cert = valid_cert(request, app)?;
-    let store = app.store();
-    if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
-        return Ok(Response::redirect(ACCOUNT));
-    }
-    // Defends against login forgery: `/do/account/claim?CODE` written by an editor must not
-    // bind a newcomer's certificate to the editor's account.
-    let intent = timed(app, "claim");
-    if !intent.verifies(app, &cert.fingerprint, token) {
-        let fresh = urls::claim_with(intent.token(app, &cert.fingerprint));
-        if token.is_none() {
-            return Ok(Response::redirect(fresh));
-        }
-        let refusal = Refusal {
-            fresh: Some((fresh, "Type your code".into())),
-            ..Refusal::to_menu(urls::ACCOUNT_CLAIM, EXPIRED)
-        };
-        return Ok(refuse(app, request, token, refusal));
-    }
-    let Some(code) = typed(request) else {
-        return Ok(Response::input(
-            "Type the code shown on /do/account/link of your account",
-        ));
-    };
-    match store.claim_link_code(&code_hash(code), cert, app.now())? {
-        ClaimOutcome::Bound(_) | ClaimOutcome::CertificateInUse => Ok(Response::redirect(ACCOUNT)),
-        ClaimOutcome::InvalidCode => Ok(Response::input(
-            "That code is wrong, used or expired; get a new one at /do/account/link",
-        )),
-    }
-}
-
 /// Revoking `prefix`: tied to the account's state version.
 fn revoke_act<'a>(who: &Who, prefix: &'a str) -> Act<'a> {
     Act {
@@ -403,7 +322,7 @@ fn last_certificate() -> AppError {
 }
 
 /// The trimmed input, if the person typed anything.
-fn typed(request: &Request) -> Option<&str> {
+pub(super) fn typed(request: &Request) -> Option<&str> {
     request
         .query
         .as_deref()
@@ -419,61 +338,9 @@ fn sentence(message: &str) -> String {
     })
 }
 
-/// The code of `account`'s link code expiring at `expires`, derived from the token key:
-/// nothing but its hash is stored, yet it can be shown again while valid (50 bits, as before).
-fn link_code(app: &Capsule, account: i64, expires: i64) -> String {
-    code_from_bytes(&app.site().tokens().link_code_bytes(account, expires))
-}
-
-fn code_from_bytes(bytes: &[u8; CODE_LEN]) -> String {
-    bytes
-        .iter()
-        .map(|b| char::from(CODE_ALPHABET[usize::from(b & 31)]))
-        .collect()
-}
-
-/// What is stored for a code: the SHA-256 of its canonical form, so a code typed in capitals,
-/// with spaces or dashes, or with `i`/`l`/`o` for `1`/`0`, still matches.
-fn code_hash(code: &str) -> [u8; 32] {
-    let canonical: String = code
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_lowercase() {
-            'i' | 'l' => '1',
-            'o' => '0',
-            other => other,
-        })
-        .collect();
-    Sha256::digest(canonical.as_bytes()).into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_use_the_alphabet_and_differ() {
-        let key = crate::wiki::token::TokenKey::from_bytes([3; 32]);
-        let a = code_from_bytes(&key.link_code_bytes(1, 600));
-        let b = code_from_bytes(&key.link_code_bytes(1, 601));
-        assert_eq!(a.len(), CODE_LEN);
-        assert!(a.bytes().all(|c| CODE_ALPHABET.contains(&c)), "{a}");
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn code_hash_forgives_case_spacing_and_lookalikes() {
-        let canonical = code_hash("0123456789ab");
-        for typed in [
-            "O123456789AB",
-            "o1 23-45 6789ab",
-            "0i23456789ab",
-            "0L23456789ab",
-        ] {
-            assert_eq!(code_hash(typed), canonical, "{typed}");
-        }
-        assert_ne!(code_hash("0123456789ac"), canonical);
-    }
 
     #[test]
     fn sentences_start_with_a_capital() {

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod guard;
 pub mod history;
 pub mod intent;
+pub mod link;
 pub mod lists;
 pub mod page;
 pub mod search;
@@ -48,8 +49,8 @@ fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, Ap
         Route::New => search::new_page(request),
         Route::Register { token } => account::register(app, request, token.as_deref()),
         Route::Account => account::show(app, request),
-        Route::AccountLink => account::link(app, request),
-        Route::AccountClaim { token } => account::claim(app, request, token.as_deref()),
+        Route::AccountLink => link::show(app, request),
+        Route::AccountClaim { token } => link::claim(app, request, token.as_deref()),
         Route::AccountRevoke { prefix, token } => {
             account::revoke(app, request, &prefix, token.as_deref())
         }
