@@ -9,7 +9,8 @@
 //! wiki/        the wiki's rules, protocol-neutral, no I/O: page and user names, the model
 //!              types (pages, revisions, accounts, outcomes), the access decision
 //! store/       the only SQL: one SQLite database, returning wiki model types
-//! site         one wiki being served: its settings, store, rate limiters and clock
+//! site         one wiki being served: its settings, store, rate limiters, clock and token key
+//! secret       the action-token key file in the data directory (0600)
 //! tls          the OpenSSL acceptor and certificate files
 //! capsule/     the Gemini front-end: server → connection → admission → router → handlers,
 //!              with templates, the URL builder (the router's inverse) and the mapping of
@@ -47,6 +48,7 @@ pub mod gemini;
 pub mod handoff;
 pub mod identity;
 pub mod moving;
+pub mod secret;
 pub mod seed;
 pub mod site;
 pub mod store;

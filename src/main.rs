@@ -139,6 +139,7 @@ fn serve(
     };
     tls::warn_uncovered(&cert, &config.wiki.hostnames);
     let acceptor = tls::build_acceptor(&cert, &key, config.server.tls.session_resumption)?;
+    let tokens = gemwiki::secret::load_or_create(data_dir)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let mut listeners = Vec::new();
@@ -166,7 +167,7 @@ fn serve(
             }
         }
         let Config { server: settings, wiki } = config;
-        let site = Arc::new(Site::new(wiki, store));
+        let site = Arc::new(Site::new(wiki, store, tokens));
         let shutdown = CancellationToken::new();
         let gemini_port = settings.listen.first().map_or(1965, std::net::SocketAddr::port);
         let web = Arc::new(Web::new(Arc::clone(&site), gemini_port, settings.timeouts, shutdown.clone())?);

@@ -1,4 +1,5 @@
-//! `Site`: one wiki being served — its settings, its store, its rate limiters and its clock.
+//! `Site`: one wiki being served — its settings, its store, its rate limiters, its clock and
+//! the key its action tokens are made with (loaded by `crate::secret`).
 //! Every front-end shares it; it knows nothing of protocols, statuses or handlers.
 
 use std::net::IpAddr;
@@ -11,6 +12,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::WikiConfig;
 use crate::store::Store;
+use crate::wiki::token::TokenKey;
 
 /// A rate limit was hit; retry after this many seconds (at least 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,10 +27,12 @@ pub struct Site {
     requests: DefaultKeyedRateLimiter<IpAddr>,
     edits: DefaultKeyedRateLimiter<i64>,
     seen: AtomicU64,
+    tokens: TokenKey,
 }
 
 impl Site {
-    pub fn new(config: WikiConfig, store: Store) -> Self {
+    /// A site serving `store` with `config`, making action tokens with `tokens`.
+    pub fn new(config: WikiConfig, store: Store, tokens: TokenKey) -> Self {
         let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
         Self {
             requests: RateLimiter::keyed(per_minute(config.limits.requests_per_minute)),
@@ -36,6 +40,7 @@ impl Site {
             config,
             store,
             seen: AtomicU64::new(0),
+            tokens,
         }
     }
 
@@ -45,6 +50,11 @@ impl Site {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The key action tokens are made and checked with.
+    pub fn tokens(&self) -> &TokenKey {
+        &self.tokens
     }
 
     /// Current time, Unix seconds UTC.

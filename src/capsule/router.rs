@@ -1,5 +1,7 @@
 //! Path → [`Route`]: the one table of what every URL means. Pure and table-tested; page
-//! names are validated here so handlers only ever see a [`PageName`].
+//! names are validated here so handlers only ever see a [`PageName`]. Every state-changing
+//! route takes an optional action token as its last segment (SPEC §3.0); the router only
+//! carries it, the handler checks it.
 
 use crate::gemini::{Request, Scheme};
 use crate::wiki::{PageName, PageNameError};
@@ -37,12 +39,17 @@ pub enum Route {
     Atom,
     Search,
     New,
-    Register,
+    Register {
+        token: Option<String>,
+    },
     Account,
     AccountLink,
-    AccountClaim,
+    AccountClaim {
+        token: Option<String>,
+    },
     AccountRevoke {
         prefix: String,
+        token: Option<String>,
     },
     Edit {
         name: PageName,
@@ -50,8 +57,12 @@ pub enum Route {
     EditAction {
         name: PageName,
         action: EditAction,
+        token: Option<String>,
     },
-    Admin(AdminAction),
+    Admin {
+        action: AdminAction,
+        token: Option<String>,
+    },
     /// A Titan upload to `/raw/<name>`, `/page/<name>` or `/do/edit/<name>`.
     Upload {
         name: PageName,
@@ -85,6 +96,8 @@ pub enum EditAction {
     Append,
     Replace,
     Delete,
+    /// The edit summary (revision comment) of your latest edit.
+    Summary,
 }
 
 impl EditAction {
@@ -94,12 +107,13 @@ impl EditAction {
             Self::Append => "append",
             Self::Replace => "replace",
             Self::Delete => "delete",
+            Self::Summary => "summary",
         }
     }
 
     /// The action a path segment names, if any.
     pub fn from_str_opt(segment: &str) -> Option<Self> {
-        [Self::Append, Self::Replace, Self::Delete]
+        [Self::Append, Self::Replace, Self::Delete, Self::Summary]
             .into_iter()
             .find(|action| action.as_str() == segment)
     }
@@ -125,6 +139,20 @@ pub enum RouteError {
     BadRevision,
     #[error("Titan uploads go to titan://…/raw/<page name>; this path takes none")]
     NoUploadHere,
+}
+
+impl AdminAction {
+    /// The path segment naming the action (`overview` has none).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+            Self::Approve { .. } => "approve",
+            Self::Suspend { .. } => "suspend",
+            Self::Lock { .. } => "lock",
+            Self::Unlock { .. } => "unlock",
+            Self::Restore { .. } => "restore",
+        }
+    }
 }
 
 impl Route {
@@ -194,6 +222,7 @@ impl Route {
 
     fn from_do(rest: &[&str], page: u32) -> Result<Self, RouteError> {
         let name = |s: &str| PageName::new(s);
+        let token = |t: &str| Some(t.to_string());
         Ok(match rest {
             ["index"] => Self::Index { page },
             ["changes"] => Self::Changes { page },
@@ -204,41 +233,68 @@ impl Route {
             ["match"] => Self::Moved(Moved::Match),
             ["search"] => Self::Search,
             ["new"] => Self::New,
-            ["register"] => Self::Register,
+            ["register"] => Self::Register { token: None },
+            ["register", t] => Self::Register { token: token(t) },
             ["account"] => Self::Account,
             ["account", "link"] => Self::AccountLink,
-            ["account", "claim"] => Self::AccountClaim,
-            ["account", "revoke", prefix] => Self::AccountRevoke {
+            ["account", "claim"] => Self::AccountClaim { token: None },
+            ["account", "claim", t] => Self::AccountClaim { token: token(t) },
+            ["account", "revoke", prefix, t @ ..] if t.len() <= 1 => Self::AccountRevoke {
                 prefix: prefix.to_ascii_lowercase(),
+                token: t.first().and_then(|t| token(t)),
             },
             ["edit", n] => Self::Edit { name: name(n)? },
-            ["edit", n, action] => {
+            ["edit", n, action, t @ ..] if t.len() <= 1 => {
                 let Some(action) = EditAction::from_str_opt(action) else {
                     return Ok(Self::NotFound);
                 };
                 Self::EditAction {
                     name: name(n)?,
                     action,
+                    token: t.first().and_then(|t| token(t)),
                 }
             }
-            ["admin", admin @ ..] => Self::Admin(match admin {
-                [] => AdminAction::Overview,
-                ["approve", account] => AdminAction::Approve {
-                    account: (*account).to_string(),
-                },
-                ["suspend", account] => AdminAction::Suspend {
-                    account: (*account).to_string(),
-                },
-                ["lock", n] => AdminAction::Lock { name: name(n)? },
-                ["unlock", n] => AdminAction::Unlock { name: name(n)? },
-                ["restore", n, r] => AdminAction::Restore {
-                    name: name(n)?,
-                    rev: revision(r)?,
-                },
-                _ => return Ok(Self::NotFound),
-            }),
+            ["admin"] => Self::Admin {
+                action: AdminAction::Overview,
+                token: None,
+            },
+            ["admin", admin @ ..] => Self::admin(admin)?,
             _ => Self::NotFound,
         })
+    }
+
+    /// `/do/admin/<action>/<target…>[/<token>]`.
+    fn admin(segments: &[&str]) -> Result<Self, RouteError> {
+        let name = |s: &str| PageName::new(s);
+        let (action, token) = match segments {
+            ["approve" | "suspend" | "lock" | "unlock", target, t @ ..]
+            | ["restore", target, _, t @ ..]
+                if t.len() <= 1 =>
+            {
+                let token = t.first().map(|t| (*t).to_string());
+                let action = match segments[0] {
+                    "approve" => AdminAction::Approve {
+                        account: (*target).to_string(),
+                    },
+                    "suspend" => AdminAction::Suspend {
+                        account: (*target).to_string(),
+                    },
+                    "lock" => AdminAction::Lock {
+                        name: name(target)?,
+                    },
+                    "unlock" => AdminAction::Unlock {
+                        name: name(target)?,
+                    },
+                    _ => AdminAction::Restore {
+                        name: name(target)?,
+                        rev: revision(segments[2])?,
+                    },
+                };
+                (action, token)
+            }
+            _ => return Ok(Self::NotFound),
+        };
+        Ok(Self::Admin { action, token })
     }
 
     /// Whether answering takes only a few indexed reads of at most one page and no write.
@@ -369,6 +425,9 @@ mod tests {
             ("/nothing/here", Route::NotFound),
             ("/page", Route::NotFound),
             ("/do/edit/X/frobnicate", Route::NotFound),
+            ("/do/edit/X/append/t/extra", Route::NotFound),
+            ("/do/admin/restore/X", Route::NotFound),
+            ("/do/admin/lock/X/t/extra", Route::NotFound),
         ];
         for (path, expected) in table {
             let routed = route(path).unwrap();
@@ -382,14 +441,34 @@ mod tests {
     #[test]
     fn identity_routes() {
         let table = [
-            ("/do/register", Route::Register),
+            ("/do/register", Route::Register { token: None }),
+            (
+                "/do/register/T0k",
+                Route::Register {
+                    token: Some("T0k".into()),
+                },
+            ),
             ("/do/account", Route::Account),
             ("/do/account/link", Route::AccountLink),
-            ("/do/account/claim", Route::AccountClaim),
+            ("/do/account/claim", Route::AccountClaim { token: None }),
+            (
+                "/do/account/claim/T0k",
+                Route::AccountClaim {
+                    token: Some("T0k".into()),
+                },
+            ),
             (
                 "/do/account/revoke/ABCDEF0123456789",
                 Route::AccountRevoke {
                     prefix: "abcdef0123456789".into(),
+                    token: None,
+                },
+            ),
+            (
+                "/do/account/revoke/ABCDEF0123456789/T0k",
+                Route::AccountRevoke {
+                    prefix: "abcdef0123456789".into(),
+                    token: Some("T0k".into()),
                 },
             ),
             (
@@ -403,6 +482,15 @@ mod tests {
                 Route::EditAction {
                     name: page("Welcome"),
                     action: EditAction::Append,
+                    token: None,
+                },
+            ),
+            (
+                "/do/edit/Welcome/summary/T0k",
+                Route::EditAction {
+                    name: page("Welcome"),
+                    action: EditAction::Summary,
+                    token: Some("T0k".into()),
                 },
             ),
             (
@@ -410,15 +498,44 @@ mod tests {
                 Route::EditAction {
                     name: page("Welcome"),
                     action: EditAction::Delete,
+                    token: None,
                 },
             ),
-            ("/do/admin", Route::Admin(AdminAction::Overview)),
+            (
+                "/do/admin",
+                Route::Admin {
+                    action: AdminAction::Overview,
+                    token: None,
+                },
+            ),
             (
                 "/do/admin/restore/Welcome/1",
-                Route::Admin(AdminAction::Restore {
-                    name: page("Welcome"),
-                    rev: 1,
-                }),
+                Route::Admin {
+                    action: AdminAction::Restore {
+                        name: page("Welcome"),
+                        rev: 1,
+                    },
+                    token: None,
+                },
+            ),
+            (
+                "/do/admin/restore/Welcome/1/T0k",
+                Route::Admin {
+                    action: AdminAction::Restore {
+                        name: page("Welcome"),
+                        rev: 1,
+                    },
+                    token: Some("T0k".into()),
+                },
+            ),
+            (
+                "/do/admin/lock/Welcome/T0k",
+                Route::Admin {
+                    action: AdminAction::Lock {
+                        name: page("Welcome"),
+                    },
+                    token: Some("T0k".into()),
+                },
             ),
         ];
         for (path, expected) in table {

@@ -27,6 +27,8 @@ pub const NEW: &str = "/do/new";
 pub const REGISTER: &str = "/do/register";
 pub const ACCOUNT: &str = "/do/account";
 pub const ADMIN: &str = "/do/admin";
+pub const ACCOUNT_LINK: &str = "/do/account/link";
+pub const ACCOUNT_CLAIM: &str = "/do/account/claim";
 
 /// One path segment, percent-encoded.
 pub fn segment(text: &str) -> String {
@@ -57,17 +59,29 @@ pub fn path(route: &Route) -> String {
         Route::Atom => ATOM.into(),
         Route::Search => SEARCH.into(),
         Route::New => NEW.into(),
-        Route::Register => REGISTER.into(),
+        Route::Register { token } => with_token(REGISTER.into(), token),
         Route::Account => ACCOUNT.into(),
-        Route::AccountLink => "/do/account/link".into(),
-        Route::AccountClaim => "/do/account/claim".into(),
-        Route::AccountRevoke { prefix } => format!("/do/account/revoke/{}", segment(prefix)),
-        Route::Edit { name } => format!("/do/edit/{}", n(name)),
-        Route::EditAction { name, action } => {
-            format!("/do/edit/{}/{}", n(name), action.as_str())
+        Route::AccountLink => ACCOUNT_LINK.into(),
+        Route::AccountClaim { token } => with_token(ACCOUNT_CLAIM.into(), token),
+        Route::AccountRevoke { prefix, token } => {
+            with_token(format!("/do/account/revoke/{}", segment(prefix)), token)
         }
-        Route::Admin(action) => admin(action),
+        Route::Edit { name } => format!("/do/edit/{}", n(name)),
+        Route::EditAction {
+            name,
+            action,
+            token,
+        } => with_token(format!("/do/edit/{}/{}", n(name), action.as_str()), token),
+        Route::Admin { action, token } => with_token(admin(action), token),
         Route::Moved(moved) => phoebe(moved),
+    }
+}
+
+/// `base/<token>` when there is a token (the last path segment of every action).
+fn with_token(base: String, token: &Option<String>) -> String {
+    match token {
+        Some(token) => format!("{base}/{}", segment(token)),
+        None => base,
     }
 }
 
@@ -126,6 +140,49 @@ pub fn edit(name: &PageName) -> String {
     path(&Route::Edit { name: name.clone() })
 }
 
+/// `/diff/<name>/<rev>`.
+pub fn diff(name: &PageName, rev: u32) -> String {
+    path(&Route::Diff {
+        name: name.clone(),
+        rev,
+    })
+}
+
+/// `/do/edit/<name>/<action>/<token>`: an edit action, tokenized.
+pub fn edit_action(name: &PageName, action: EditAction, token: String) -> String {
+    path(&Route::EditAction {
+        name: name.clone(),
+        action,
+        token: Some(token),
+    })
+}
+
+/// `/do/admin/<action>/…/<token>`: an admin action, tokenized.
+pub fn admin_action_url(action: &AdminAction, token: String) -> String {
+    path(&Route::Admin {
+        action: action.clone(),
+        token: Some(token),
+    })
+}
+
+/// `/do/account/revoke/<prefix>/<token>`.
+pub fn revoke(prefix: &str, token: String) -> String {
+    path(&Route::AccountRevoke {
+        prefix: prefix.to_string(),
+        token: Some(token),
+    })
+}
+
+/// `/do/register/<token>`.
+pub fn register_with(token: String) -> String {
+    path(&Route::Register { token: Some(token) })
+}
+
+/// `/do/account/claim/<token>`.
+pub fn claim_with(token: String) -> String {
+    path(&Route::AccountClaim { token: Some(token) })
+}
+
 /// `gemini://<host>[:port]` of the request, for URLs that must be absolute (answers to
 /// Titan uploads, feeds).
 pub fn base(request: &Request) -> String {
@@ -148,7 +205,9 @@ fn origin(scheme: &str, request: &Request) -> String {
 /// Registers the builder with the templates: `page_url(name, rev=…)`, `raw_url(name, rev=…)`,
 /// `history_url(name)`, `diff_url(name, rev)`, `edit_url(name, action=…)`,
 /// `admin_url(action, target=…, rev=…)`, `revoke_url(prefix)`, and the fixed paths as
-/// `urls.home`, `urls.changes`, ….
+/// `urls.home`, `urls.changes`, …. Action URLs built here carry no token (they answer `30`
+/// to their menu): a template gets tokenized links from its handler, which alone holds the
+/// key and the certificate.
 pub fn register(env: &mut Environment<'static>) {
     env.add_function("page_url", |name: String, kw: Kwargs| {
         let rev = kw.get::<Option<u32>>("rev")?;
@@ -188,6 +247,7 @@ pub fn register(env: &mut Environment<'static>) {
                 name,
                 action: EditAction::from_str_opt(action)
                     .ok_or_else(|| bad_arg(format!("no edit action {action:?}")))?,
+                token: None,
             },
         }))
     });
@@ -198,14 +258,17 @@ pub fn register(env: &mut Environment<'static>) {
         Ok(admin(&admin_action(&action, target, rev)?))
     });
     env.add_function("revoke_url", |prefix: String| {
-        Ok(path(&Route::AccountRevoke { prefix }))
+        Ok(path(&Route::AccountRevoke {
+            prefix,
+            token: None,
+        }))
     });
     env.add_global(
         "urls",
         minijinja::context! {
             home => HOME, index => INDEX, changes => CHANGES, atom => ATOM, search => SEARCH,
             new => NEW, register => REGISTER, account => ACCOUNT, admin => ADMIN,
-            account_link => path(&Route::AccountLink),
+            account_link => ACCOUNT_LINK, account_claim => ACCOUNT_CLAIM,
         },
     );
 }
@@ -305,32 +368,59 @@ mod tests {
             Route::Atom,
             Route::Search,
             Route::New,
-            Route::Register,
             Route::Account,
             Route::AccountLink,
-            Route::AccountClaim,
-            Route::AccountRevoke {
-                prefix: "0123456789abcdef".into(),
-            },
             Route::Edit { name: odd.clone() },
-            Route::EditAction {
-                name: odd.clone(),
-                action: EditAction::Replace,
-            },
-            Route::Admin(AdminAction::Overview),
-            Route::Admin(AdminAction::Approve {
-                account: "ann.b-c_d".into(),
-            }),
-            Route::Admin(AdminAction::Suspend {
-                account: "Zoë".into(),
-            }),
-            Route::Admin(AdminAction::Lock { name: odd.clone() }),
-            Route::Admin(AdminAction::Unlock { name: odd.clone() }),
-            Route::Admin(AdminAction::Restore {
-                name: odd.clone(),
-                rev: 7,
-            }),
         ];
+        let token = || Some("AbC-_0123456789abcdefg".to_string());
+        let mut routes = routes;
+        for token in [None, token()] {
+            routes.push(Route::Register {
+                token: token.clone(),
+            });
+            routes.push(Route::AccountClaim {
+                token: token.clone(),
+            });
+            routes.push(Route::AccountRevoke {
+                prefix: "0123456789abcdef".into(),
+                token: token.clone(),
+            });
+            for action in [
+                EditAction::Append,
+                EditAction::Replace,
+                EditAction::Delete,
+                EditAction::Summary,
+            ] {
+                routes.push(Route::EditAction {
+                    name: odd.clone(),
+                    action,
+                    token: token.clone(),
+                });
+            }
+            for action in [
+                AdminAction::Approve {
+                    account: "ann.b-c_d".into(),
+                },
+                AdminAction::Suspend {
+                    account: "Zoë".into(),
+                },
+                AdminAction::Lock { name: odd.clone() },
+                AdminAction::Unlock { name: odd.clone() },
+                AdminAction::Restore {
+                    name: odd.clone(),
+                    rev: 7,
+                },
+            ] {
+                routes.push(Route::Admin {
+                    action,
+                    token: token.clone(),
+                });
+            }
+        }
+        routes.push(Route::Admin {
+            action: AdminAction::Overview,
+            token: None,
+        });
         for route in routes {
             let built = path(&route);
             assert_eq!(routed(&built), route, "{built}");
@@ -354,6 +444,21 @@ mod tests {
             "/do/admin/restore/A/1"
         );
         assert_eq!(render("{{ urls.changes }}"), "/do/changes");
+        assert_eq!(
+            render("{{ revoke_url('0123456789abcdef') }}"),
+            "/do/account/revoke/0123456789abcdef"
+        );
+        assert_eq!(
+            edit_action(&name("A b"), EditAction::Summary, "t0k".into()),
+            "/do/edit/A%20b/summary/t0k"
+        );
+        assert_eq!(
+            admin_action_url(&AdminAction::Lock { name: name("A") }, "t".into()),
+            "/do/admin/lock/A/t"
+        );
+        assert_eq!(revoke("ab", "t".into()), "/do/account/revoke/ab/t");
+        assert_eq!(register_with("t".into()), "/do/register/t");
+        assert_eq!(claim_with("t".into()), "/do/account/claim/t");
         assert!(env
             .render_str("{{ page_url('') }}", minijinja::context! {})
             .is_err());

@@ -173,10 +173,12 @@ fn import_target(path: &Path) -> Result<(PageName, PageFormat)> {
     let format = match path.extension().and_then(|e| e.to_str()) {
         Some("md") => PageFormat::Markdown,
         Some("gmi") => PageFormat::Gemtext,
-        _ => return Err(CommandError::Usage(format!(
+        _ => {
+            return Err(CommandError::Usage(format!(
             "{}: page import takes gemtext (.gmi) or Markdown (.md) files; rename it to say which",
             path.display()
-        ))),
+        )))
+        }
     };
     let stem = path
         .file_stem()

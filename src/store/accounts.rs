@@ -283,6 +283,19 @@ impl Store {
         Ok(())
     }
 
+    /// When the account's unused, unexpired link code expires, if it has one (the handler
+    /// derives the code again from it; only its hash is stored).
+    pub fn live_link_code(&self, account_id: i64, now: i64) -> Result<Option<i64>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT max(expires) FROM link_codes \
+                     WHERE account_id = ?1 AND used IS NULL AND expires > ?2",
+                )?
+                .query_row(params![account_id, now], |row| row.get(0))?)
+        })
+    }
+
     /// Uses up a link code to bind `cert` to the code's account. The check and the use are
     /// one transaction, so a code binds at most one certificate. A code is valid until just
     /// before `expires`. If the certificate is already bound, the code stays unused.

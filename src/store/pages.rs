@@ -292,6 +292,30 @@ impl Store {
         Ok(found)
     }
 
+    /// Sets the edit summary (comment) of the page's current revision if `account_id` wrote
+    /// it; returns its number, or `None` when the latest revision is someone else's (or there
+    /// is no such page). Check and update are one statement, so a concurrent edit cannot slip
+    /// between them.
+    pub fn set_own_latest_comment(
+        &self,
+        name: &PageName,
+        account_id: i64,
+        comment: &str,
+    ) -> Result<Option<u32>> {
+        self.write(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "UPDATE revisions SET comment = ?3 \
+                 WHERE (page_id, number) = (SELECT id, current FROM pages WHERE name = ?1) \
+                 AND author_id = ?2 RETURNING number",
+            )?;
+            Ok(stmt
+                .query_row(params![name.as_str(), account_id, comment], |row| {
+                    row.get(0)
+                })
+                .optional()?)
+        })
+    }
+
     /// Seeds a new wiki: saves each page as revision 1 by the system, but only if the wiki
     /// has no pages at all (live or deleted). Returns how many pages were saved.
     pub fn import_if_empty(

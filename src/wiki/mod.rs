@@ -1,14 +1,15 @@
 //! The wiki's rules, protocol-neutral and with no I/O: page and user names, page formats,
-//! the model types the store hands out ([`model`]), the access decision ([`access`]), the
-//! bounded revision diff ([`diff`]) and the link-code format ([`link_code`]). Nothing here
-//! touches sockets, SQL or a protocol; only the diff reads the monotonic clock, for its
-//! deadline.
+//! the model types the store hands out ([`model`]), the access decision ([`access`]), action
+//! tokens ([`token`], pure HMAC over a key handed in), the bounded revision diff ([`diff`])
+//! and the link-code format ([`link_code`]). Nothing here touches sockets, SQL or a protocol;
+//! only the diff reads the monotonic clock, for its deadline.
 
 pub mod access;
 pub mod diff;
 pub mod link_code;
 pub mod model;
 pub mod page_name;
+pub mod token;
 pub mod user_name;
 
 pub use page_name::{PageName, PageNameError};

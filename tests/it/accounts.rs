@@ -12,12 +12,12 @@ use gemwiki::identity::Fingerprint;
 use gemwiki::wiki::model::{Account, AccountState, Author, NewRevision, Role};
 use gemwiki::wiki::{PageFormat, PageName};
 
-use crate::support::{Reply, TestCert, TestServer};
+use crate::support::{action_link, has_action_link, Reply, TestCert, TestServer};
 
-/// `/do/register?<name>` presenting `cert`.
+/// `<name>` typed into the tokenized prompt `/do/register` sends `cert` to.
 fn register(server: &TestServer, cert: &TestCert, name: &str) -> Reply {
-    let query = utf8_percent_encode(name, NON_ALPHANUMERIC);
-    server.get_as(cert, &format!("/do/register?{query}"))
+    let query = utf8_percent_encode(name, NON_ALPHANUMERIC).to_string();
+    server.prompt_as(cert, "/do/register", &query)
 }
 
 /// A fresh certificate registered as `name`.
@@ -50,8 +50,9 @@ fn link_code(server: &TestServer, cert: &TestCert) -> String {
     line["Code: ".len()..].to_string()
 }
 
+/// `code` typed into the tokenized prompt `/do/account/claim` sends `cert` to.
 fn claim(server: &TestServer, cert: &TestCert, code: &str) -> Reply {
-    server.get_as(cert, &format!("/do/account/claim?{code}"))
+    server.prompt_as(cert, "/do/account/claim", code)
 }
 
 /// Whatever `/do/edit/<name>` answers once the guard lets the request through is the editing
@@ -117,7 +118,7 @@ fn account_page_follows_the_decision_order() {
 fn register_flow_suggests_the_cn_then_shows_the_account_and_full_fingerprint() {
     let server = TestServer::start();
     let cert = TestCert::ec("alice");
-    let prompt = server.get_as(&cert, "/do/register");
+    let prompt = server.follow_as(&cert, "/do/register");
     prompt.assert_status(10);
     assert_eq!(prompt.meta, "Choose a user name (suggestion: alice)");
     let created = register(&server, &cert, "  alice ");
@@ -142,7 +143,7 @@ fn register_flow_suggests_the_cn_then_shows_the_account_and_full_fingerprint() {
 #[test]
 fn register_prompt_has_no_suggestion_when_the_cn_is_not_a_usable_name() {
     let server = TestServer::start();
-    let prompt = server.get_as(&TestCert::ec("Alice Smith"), "/do/register");
+    let prompt = server.follow_as(&TestCert::ec("Alice Smith"), "/do/register");
     prompt.assert_status(10);
     assert!(!prompt.meta.contains("suggestion"), "{}", prompt.meta);
     assert!(
@@ -151,7 +152,7 @@ fn register_prompt_has_no_suggestion_when_the_cn_is_not_a_usable_name() {
         prompt.meta
     );
     registered(&server, "bob");
-    let taken_cn = server.get_as(&TestCert::ec("BOB"), "/do/register");
+    let taken_cn = server.follow_as(&TestCert::ec("BOB"), "/do/register");
     assert!(!taken_cn.meta.contains("suggestion"), "{}", taken_cn.meta);
 }
 
@@ -174,7 +175,7 @@ fn invalid_names_are_asked_again_with_the_reason() {
         );
     }
     // A bare `?` is no name at all: the first prompt again.
-    let empty = server.get_as(&cert, "/do/register?");
+    let empty = register(&server, &cert, "");
     empty.assert_status(10);
     assert!(
         empty.meta.starts_with("Choose a user name"),
@@ -228,7 +229,7 @@ fn a_linked_certificate_reaches_the_same_account() {
     let code = link_code(&server, &laptop);
     assert_eq!(code.len(), 10, "{code}");
     let phone = TestCert::ec("phone");
-    let prompt = server.get_as(&phone, "/do/account/claim");
+    let prompt = server.follow_as(&phone, "/do/account/claim");
     prompt.assert_status(10);
     assert!(prompt.meta.contains("/do/account/link"), "{}", prompt.meta);
     let bound = claim(&server, &phone, &code);
@@ -244,7 +245,7 @@ fn a_linked_certificate_reaches_the_same_account() {
     for cert in [&laptop, &phone] {
         let short = cert.fingerprint().short();
         assert!(
-            page.contains(&format!("=> /do/account/revoke/{short}")),
+            action_link(&page, &format!("/do/account/revoke/{short}")).is_some(),
             "{page}"
         );
     }
@@ -308,8 +309,10 @@ fn revoking_removes_another_certificate_of_the_account() {
     let laptop = registered(&server, "alice");
     let phone = TestCert::ec("phone");
     claim(&server, &phone, &link_code(&server, &laptop)).assert_status(30);
-    let path = format!("/do/account/revoke/{}", phone.fingerprint().short());
-    let reply = server.get_as(&laptop, &path);
+    let action = format!("/do/account/revoke/{}", phone.fingerprint().short());
+    let path = server.link_as(&laptop, "/do/account", &action);
+    server.get_as(&laptop, &path).assert_status(10);
+    let reply = server.get_as(&laptop, &format!("{path}?yes"));
     reply.assert_status(30);
     assert_eq!(reply.meta, "/do/account");
     server.get_as(&phone, "/do/account").assert_status(61);
@@ -327,7 +330,10 @@ fn the_certificate_in_use_can_be_revoked_while_another_remains() {
     let phone = TestCert::ec("phone");
     claim(&server, &phone, &link_code(&server, &laptop)).assert_status(30);
     let own = format!("/do/account/revoke/{}", laptop.fingerprint().short());
-    server.get_as(&laptop, &own).assert_status(30);
+    let own = server.link_as(&laptop, "/do/account", &own);
+    server
+        .get_as(&laptop, &format!("{own}?yes"))
+        .assert_status(30);
     server.get_as(&laptop, "/do/account").assert_status(61);
     server.get_as(&phone, "/do/account").assert_status(20);
 }
@@ -403,10 +409,10 @@ fn approval_mode_keeps_new_accounts_pending_until_an_admin_approves() {
 
     let overview = server.get_as(&admin, "/do/admin").assert_status(20).text();
     assert!(
-        overview.contains("=> /do/admin/approve/newcomer Approve newcomer"),
+        has_action_link(&overview, "/do/admin/approve/newcomer", "Approve newcomer"),
         "{overview}"
     );
-    let approved = server.get_as(&admin, "/do/admin/approve/newcomer");
+    let approved = server.act_as(&admin, "/do/admin", "/do/admin/approve/newcomer", None);
     approved.assert_status(30);
     assert_eq!(approved.meta, "/do/admin");
     assert_may_edit(&server, &newcomer);
@@ -464,7 +470,12 @@ fn suspended_accounts_see_their_page_but_cannot_edit() {
     let admin = registered(&server, "boss");
     let mallory = registered(&server, "mallory");
     server
-        .get_as(&admin, "/do/admin/suspend/mallory")
+        .act_as(
+            &admin,
+            "/do/admin",
+            "/do/admin/suspend/mallory",
+            Some("yes"),
+        )
         .assert_status(30);
     assert_eq!(account(&server, "mallory").state, AccountState::Suspended);
     let refused = server.get_as(&mallory, "/do/edit/Welcome");
@@ -478,11 +489,11 @@ fn suspended_accounts_see_their_page_but_cannot_edit() {
     assert!(page.contains("you cannot edit"), "{page}");
     let overview = server.get_as(&admin, "/do/admin").assert_status(20).text();
     assert!(
-        overview.contains("=> /do/admin/approve/mallory Reactivate mallory"),
+        has_action_link(&overview, "/do/admin/approve/mallory", "Reactivate mallory"),
         "{overview}"
     );
     server
-        .get_as(&admin, "/do/admin/approve/mallory")
+        .act_as(&admin, "/do/admin", "/do/admin/approve/mallory", None)
         .assert_status(30);
     assert_may_edit(&server, &mallory);
 }
@@ -529,7 +540,7 @@ fn admin_overview_lists_pending_accounts_first() {
     assert!(!text.contains("/do/admin/suspend/aaron"), "{text}");
     assert!(text.contains("=> /do/admin/suspend/zed"), "{text}");
     assert!(
-        text.contains("=> /do/admin/lock/Welcome Lock Welcome"),
+        has_action_link(&text, "/do/admin/lock/Welcome", "Lock Welcome"),
         "{text}"
     );
 }
@@ -552,17 +563,17 @@ fn admins_lock_and_unlock_pages() {
     let server = TestServer::start();
     let admin = registered(&server, "boss");
     let welcome = PageName::new("Welcome").unwrap();
-    let locked = server.get_as(&admin, "/do/admin/lock/Welcome");
+    let locked = server.act_as(&admin, "/do/admin", "/do/admin/lock/Welcome", None);
     locked.assert_status(30);
     assert_eq!(locked.meta, "/page/Welcome");
     assert!(server.store().page(&welcome).unwrap().unwrap().locked);
     let overview = server.get_as(&admin, "/do/admin").assert_status(20).text();
     assert!(
-        overview.contains("=> /do/admin/unlock/Welcome Unlock Welcome"),
+        has_action_link(&overview, "/do/admin/unlock/Welcome", "Unlock Welcome"),
         "{overview}"
     );
     server
-        .get_as(&admin, "/do/admin/unlock/Welcome")
+        .act_as(&admin, "/do/admin", "/do/admin/unlock/Welcome", None)
         .assert_status(30);
     assert!(!server.store().page(&welcome).unwrap().unwrap().locked);
     server
@@ -589,10 +600,16 @@ fn admins_restore_an_old_revision_under_their_name() {
         .unwrap();
     let overview = server.get_as(&admin, "/do/admin").assert_status(20).text();
     assert!(
-        overview.contains("=> /do/admin/restore/Welcome/1 Restore revision 1"),
+        has_action_link(
+            &overview,
+            "/do/admin/restore/Welcome/1",
+            "Restore revision 1"
+        ),
         "{overview}"
     );
-    let reply = server.get_as(&admin, "/do/admin/restore/Welcome/1");
+    let restore = server.link_as(&admin, "/do/admin", "/do/admin/restore/Welcome/1");
+    server.get_as(&admin, &restore).assert_status(10);
+    let reply = server.get_as(&admin, &format!("{restore}?yes"));
     reply.assert_status(30);
     assert_eq!(reply.meta, "/page/Welcome");
     let page = store.page(&name).unwrap().unwrap();

@@ -6,7 +6,9 @@ use gemwiki::wiki::model::{AccountState, Author, NewRevision, Role};
 use gemwiki::wiki::{PageFormat, PageName};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
-use crate::support::{pending_and_suspended, register, register_as, Reply, TestCert, TestServer};
+use crate::support::{
+    action_link, pending_and_suspended, register, register_as, Reply, TestCert, TestServer,
+};
 
 /// `text` percent-encoded for a query, as a client sends typed input.
 fn enc(text: &str) -> String {
@@ -108,8 +110,11 @@ fn menu_shows_the_current_revision_and_every_way_to_edit() {
     );
     assert!(text.contains(&titan), "{text}");
     for action in ["append", "replace", "delete"] {
-        let link = format!("=> /do/edit/Sand%20box/{action} ");
-        assert!(text.contains(&link), "{action} missing: {text}");
+        let link = format!("/do/edit/Sand%20box/{action}");
+        assert!(
+            action_link(&text, &link).is_some(),
+            "{action} missing: {text}"
+        );
     }
 }
 
@@ -120,7 +125,10 @@ fn menu_for_a_new_page_offers_to_create_it() {
     reply.assert_status(20);
     let text = reply.text();
     assert!(text.contains("does not exist yet"), "{text}");
-    assert!(text.contains("=> /do/edit/Brand%20New/append "), "{text}");
+    assert!(
+        action_link(&text, "/do/edit/Brand%20New/append").is_some(),
+        "{text}"
+    );
     assert!(!text.contains("/delete"), "nothing to delete yet: {text}");
 }
 
@@ -136,14 +144,14 @@ fn menu_offers_replace_only_for_text_that_fits_one_input() {
 #[test]
 fn append_creates_a_page_then_adds_paragraphs_by_the_editor() {
     let (server, cert) = with_editor("ada");
-    let prompt = server.get_as(&cert, "/do/edit/Notes/append");
+    let prompt = server.edit_as(&cert, "Notes", "append", None);
     prompt.assert_status(10);
     assert!(prompt.meta.contains("Notes"), "{}", prompt.meta);
 
-    let first = server.get_as(&cert, &format!("/do/edit/Notes/append?{}", enc("# Notes")));
+    let first = server.edit_as(&cert, "Notes", "append", Some(&enc("# Notes")));
     first.assert_status(30);
     assert_eq!(first.meta, "/page/Notes");
-    let second = server.get_as(&cert, "/do/edit/Notes/append?Second+line%0Aand+more");
+    let second = server.edit_as(&cert, "Notes", "append", Some("Second+line%0Aand+more"));
     second.assert_status(30);
 
     let source = raw(&server, "Notes");
@@ -157,13 +165,15 @@ fn append_creates_a_page_then_adds_paragraphs_by_the_editor() {
 #[test]
 fn blank_input_asks_again() {
     let (server, cert) = with_editor("ada");
-    for path in [
-        "/do/edit/Welcome/append?",
-        "/do/edit/Welcome/append?%20%0A",
-        "/do/edit/Welcome/replace?",
-        "/do/edit/Welcome/delete?",
+    for (action, query) in [
+        ("append", ""),
+        ("append", "%20%0A"),
+        ("replace", ""),
+        ("delete", ""),
     ] {
-        server.get_as(&cert, path).assert_status(10);
+        server
+            .edit_as(&cert, "Welcome", action, Some(query))
+            .assert_status(10);
     }
     assert_eq!(server.revisions("Welcome"), 1);
 }
@@ -173,10 +183,10 @@ fn replace_stores_exactly_the_text_and_keeps_the_format() {
     let (server, cert) = with_editor("ada");
     seed_page(&server, "Doc", "# Doc\n\n*old*\n", PageFormat::Markdown);
     server
-        .get_as(&cert, "/do/edit/Doc/replace")
+        .edit_as(&cert, "Doc", "replace", None)
         .assert_status(10);
     let text = "# Doc\r\n\r\n**new**  text ";
-    let reply = server.get_as(&cert, &format!("/do/edit/Doc/replace?{}", enc(text)));
+    let reply = server.edit_as(&cert, "Doc", "replace", Some(&enc(text)));
     reply.assert_status(30);
     assert_eq!(reply.meta, "/page/Doc");
     let source = raw(&server, "Doc");
@@ -189,17 +199,17 @@ fn replace_stores_exactly_the_text_and_keeps_the_format() {
 fn delete_needs_the_page_name_typed_and_ends_in_the_history() {
     let (server, cert) = with_editor("ada");
     seed_page(&server, "Café", "# Café\n", PageFormat::Gemtext);
-    let prompt = server.get_as(&cert, "/do/edit/Caf%C3%A9/delete");
+    let prompt = server.edit_as(&cert, "Caf%C3%A9", "delete", None);
     prompt.assert_status(10);
     assert!(prompt.meta.contains("Café"), "{}", prompt.meta);
 
-    let wrong = server.get_as(&cert, "/do/edit/Caf%C3%A9/delete?Cafe");
+    let wrong = server.edit_as(&cert, "Caf%C3%A9", "delete", Some("Cafe"));
     wrong.assert_status(10);
     assert!(wrong.meta.contains("did not match"), "{}", wrong.meta);
     raw(&server, "Café").assert_status(20);
 
     // Decomposed é and surrounding spaces still match once trimmed and NFC-normalised.
-    let right = server.get_as(&cert, "/do/edit/Caf%C3%A9/delete?+Cafe%CC%81+");
+    let right = server.edit_as(&cert, "Caf%C3%A9", "delete", Some("+Cafe%CC%81+"));
     right.assert_status(30);
     assert_eq!(right.meta, "/history/Caf%C3%A9");
     raw(&server, "Café").assert_status(51);
@@ -223,10 +233,10 @@ fn a_deleted_page_comes_back_with_the_next_append() {
     let (server, cert) = with_editor("ada");
     seed_page(&server, "Phoenix", "old\n", PageFormat::Gemtext);
     server
-        .get_as(&cert, "/do/edit/Phoenix/delete?Phoenix")
+        .edit_as(&cert, "Phoenix", "delete", Some("Phoenix"))
         .assert_status(30);
     server
-        .get_as(&cert, "/do/edit/Phoenix/append?reborn")
+        .edit_as(&cert, "Phoenix", "append", Some("reborn"))
         .assert_status(30);
     assert_eq!(raw(&server, "Phoenix").text(), "reborn\n");
 }
@@ -248,7 +258,7 @@ fn locked_page_refuses_editors_and_lets_admins_edit() {
     menu.assert_status(20);
     assert!(menu.text().contains("locked"), "{}", menu.text());
     server
-        .get_as(&admin, "/do/edit/Welcome/append?By+the+admin")
+        .edit_as(&admin, "Welcome", "append", Some("By+the+admin"))
         .assert_status(30);
     assert!(raw(&server, "Welcome")
         .text()
@@ -262,22 +272,22 @@ fn edits_past_the_rate_limit_get_44() {
     register(&server, &cert, "busy");
     for i in 0..2 {
         server
-            .get_as(&cert, &format!("/do/edit/Busy/append?edit{i}"))
+            .edit_as(&cert, "Busy", "append", Some(&format!("edit{i}")))
             .assert_status(30);
     }
-    let slowed = server.get_as(&cert, "/do/edit/Busy/append?edit3");
+    let slowed = server.edit_as(&cert, "Busy", "append", Some("edit3"));
     slowed.assert_status(44);
     assert!(slowed.meta.parse::<u64>().unwrap() >= 1, "{}", slowed.meta);
     // Prompts and menus are not edits.
     server.get_as(&cert, "/do/edit/Busy").assert_status(20);
     server
-        .get_as(&cert, "/do/edit/Busy/append")
+        .edit_as(&cert, "Busy", "append", None)
         .assert_status(10);
     // The limit is per account.
     let other = TestCert::ec("calm");
     register(&server, &other, "calm");
     server
-        .get_as(&other, "/do/edit/Busy/append?edit4")
+        .edit_as(&other, "Busy", "append", Some("edit4"))
         .assert_status(30);
 }
 
@@ -287,12 +297,12 @@ fn text_over_the_page_size_limit_is_59_naming_the_limit() {
     let cert = TestCert::ec("ada");
     register(&server, &cert, "ada");
     server
-        .get_as(&cert, &format!("/do/edit/Small/append?{}", "a".repeat(30)))
+        .edit_as(&cert, "Small", "append", Some(&"a".repeat(30)))
         .assert_status(30);
-    let over = server.get_as(&cert, &format!("/do/edit/Small/append?{}", "b".repeat(20)));
+    let over = server.edit_as(&cert, "Small", "append", Some(&"b".repeat(20)));
     over.assert_status(59);
     assert!(over.meta.contains("40 bytes"), "{}", over.meta);
-    let replace = server.get_as(&cert, &format!("/do/edit/Small/replace?{}", "c".repeat(41)));
+    let replace = server.edit_as(&cert, "Small", "replace", Some(&"c".repeat(41)));
     replace.assert_status(59);
     assert_eq!(
         raw(&server, "Small").text(),

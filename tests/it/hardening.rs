@@ -112,10 +112,10 @@ fn a_chain_over_the_cap_is_refused_at_handshake_and_others_are_still_served() {
     server.get("/").assert_status(20);
 }
 
-/// `/do/register?<name>` presenting `cert`.
+/// `<name>` typed into the tokenized prompt `/do/register` sends `cert` to.
 fn register_name(server: &TestServer, cert: &TestCert, name: &str) -> crate::support::Reply {
     let query = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
-    server.get_as(cert, &format!("/do/register?{query}"))
+    server.prompt_as(cert, "/do/register", &query.to_string())
 }
 
 #[test]

@@ -24,5 +24,7 @@ mod reading;
 mod support;
 /// Titan uploads (SPEC §4).
 mod titan;
+/// Issue 10: action tokens — no link anyone wrote acts with a visitor's certificate (SPEC §3.0).
+mod tokens;
 /// The read-only HTML view over HTTPS, plain HTTP and the Gemini port (SPEC §8, issue 13).
 mod web;

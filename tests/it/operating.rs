@@ -333,10 +333,10 @@ fn a_link_code_from_the_cli_lets_a_locked_out_person_back_in() {
         lines[1]
     );
 
-    // Today's claim flow; after the action-token merge this follows the token redirect.
+    // The claim flow: /do/account/claim redirects to its tokenized prompt, which takes the code.
     let new = TestCert::ec("alice-new");
     server
-        .get_as(&new, &format!("/do/account/claim?{}", code.to_uppercase()))
+        .prompt_as(&new, "/do/account/claim", &code.to_uppercase())
         .assert_status(30);
     let page = server.get_as(&new, "/do/account");
     page.assert_status(20);
@@ -344,7 +344,7 @@ fn a_link_code_from_the_cli_lets_a_locked_out_person_back_in() {
 
     // One use only.
     let stranger = TestCert::ec("stranger");
-    let again = server.get_as(&stranger, &format!("/do/account/claim?{code}"));
+    let again = server.prompt_as(&stranger, "/do/account/claim", code);
     again.assert_status(10);
     server.get_as(&stranger, "/do/account").assert_status(61);
 }

@@ -80,11 +80,12 @@ impl TestServer {
         let (cert, key) = tls::ensure_generated(dir.path(), &config.wiki.hostnames).expect("cert");
         let acceptor = tls::build_acceptor(&cert, &key, config.server.tls.session_resumption)
             .expect("acceptor");
+        let tokens = gemwiki::secret::load_or_create(dir.path()).expect("token key");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         listener.set_nonblocking(true).expect("nonblocking");
         let shutdown = CancellationToken::new();
-        let site = Arc::new(Site::new(config.wiki, store));
+        let site = Arc::new(Site::new(config.wiki, store, tokens));
         let settings = config.server;
         let web = Arc::new(
             Web::new(
@@ -163,6 +164,84 @@ impl TestServer {
     pub fn get_as(&self, cert: &TestCert, path: &str) -> Reply {
         Client::new().cert(cert).send(self.addr, &self.url(path))
     }
+}
+
+/// Following the links a page renders, as a person does: action URLs carry a token made for
+/// the certificate that fetched the page (SPEC §3.0), so tests take them from the page.
+impl TestServer {
+    /// Answers `path` for `cert`, following `30`s to local paths (at most 5) as a client does.
+    pub fn follow_as(&self, cert: &TestCert, path: &str) -> Reply {
+        let mut reply = self.get_as(cert, path);
+        for _ in 0..5 {
+            if reply.status != 30 || !reply.meta.starts_with('/') {
+                break;
+            }
+            reply = self.get_as(cert, &reply.meta.clone());
+        }
+        reply
+    }
+
+    /// The URL of the one link on `page` (fetched as `cert`) that is `action` plus a token.
+    #[track_caller]
+    pub fn link_as(&self, cert: &TestCert, page: &str, action: &str) -> String {
+        let text = self.get_as(cert, page).assert_status(20).text();
+        action_link(&text, action)
+            .unwrap_or_else(|| panic!("no {action}/<token> on {page}:\n{text}"))
+    }
+
+    /// Follows the `action` link of `page` as `cert`, sending `query` (`None`: no query).
+    pub fn act_as(&self, cert: &TestCert, page: &str, action: &str, query: Option<&str>) -> Reply {
+        let link = self.link_as(cert, page, action);
+        match query {
+            Some(query) => self.get_as(cert, &format!("{link}?{query}")),
+            None => self.get_as(cert, &link),
+        }
+    }
+
+    /// `/do/edit/<name>/<action>?query` through the edit menu's link for `cert`.
+    pub fn edit_as(&self, cert: &TestCert, name: &str, action: &str, query: Option<&str>) -> Reply {
+        let menu = format!("/do/edit/{name}");
+        self.act_as(cert, &menu, &format!("{menu}/{action}"), query)
+    }
+
+    /// Where `path` sends `cert` with a tokenized prompt (`/do/register`, `/do/account/claim`)
+    /// and that prompt answering `query`; any other answer to `path` as it is.
+    pub fn prompt_as(&self, cert: &TestCert, path: &str, query: &str) -> Reply {
+        let first = self.get_as(cert, path);
+        if first.status == 30 && first.meta.starts_with(&format!("{path}/")) {
+            return self.get_as(cert, &format!("{}?{query}", first.meta));
+        }
+        first
+    }
+}
+
+/// The URL of the link line `=> <action>/<token> …` in `text`, if there is exactly one.
+pub fn action_link(text: &str, action: &str) -> Option<String> {
+    let urls: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("=> "))
+        .filter_map(|rest| rest.split(' ').next())
+        .filter(|url| {
+            url.strip_prefix(action)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|token| token.len() == 22 && !token.contains('/'))
+        })
+        .collect();
+    match urls.as_slice() {
+        [one] => Some((*one).to_string()),
+        _ => None,
+    }
+}
+
+/// Whether `text` has the line `=> <action>/<token> <label>`.
+pub fn has_action_link(text: &str, action: &str, label: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix("=> ")
+            .and_then(|rest| rest.strip_prefix(action))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|rest| rest.split_once(' '))
+            .is_some_and(|(token, rest)| token.len() == 22 && rest == label)
+    })
 }
 
 impl TestServer {

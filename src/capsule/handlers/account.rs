@@ -1,45 +1,39 @@
 //! Accounts (SPEC §2, §3): register a certificate under a user name, show "who am I", link a
-//! further certificate with a one-time code and claim it, and revoke one. The decision order
+//! further certificate (`link`, the code and its claim), and revoke one. The decision order
 //! (60/62/61) is `guard`'s; the admin page is `admin`'s; names are checked by `wiki::user_name`.
+//! Register, claim and revoke act only with an action token (SPEC §3.0, `intent`).
 
-use minijinja::context;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::{require, valid_cert, Need, Who};
+use crate::capsule::handlers::intent::{account_version, confirmed, refuse, Act, Refusal};
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_day, format_time};
-use crate::capsule::Capsule;
+use crate::capsule::{urls, Capsule};
 use crate::config::Registration;
-use crate::gemini::gemtext::{one_line, Gemtext};
+use crate::gemini::gemtext::one_line;
 use crate::gemini::{Request, Response};
 use crate::identity::ClientCert;
-use crate::wiki::model::{
-    AccountState, CertRecord, ClaimOutcome, CreateAccount, RevokeOutcome, Role,
-};
+use crate::wiki::model::{AccountState, CertRecord, CreateAccount, RevokeOutcome, Role};
+use crate::wiki::token::TokenState;
 use crate::wiki::user_name;
-
-/// How long a link code stays valid, in seconds (SPEC §3: 10 minutes).
-const LINK_CODE_SECONDS: i64 = 600;
-
-/// Characters in a link code: 50 random bits, short enough to type on a phone.
-const CODE_LEN: usize = 10;
-
-/// Crockford's base32 alphabet: no `i`, `l`, `o` or `u`, so a code copied by hand survives.
-/// 32 symbols, so five bits of a random byte pick one without bias.
-const CODE_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
 /// Edits listed on `/do/account`.
 const RECENT_EDITS: u32 = 20;
 
 const ACCOUNT: &str = "/do/account";
 
-/// `/do/register`: `10` for a name (suggesting the certificate's CN), then create the account.
+/// `/do/register[/<token>]`: `30` to the tokenized prompt, which asks `10` for a name
+/// (suggesting the certificate's CN), then creates the account.
 ///
 /// The wiki's very first account becomes an active admin, whatever the policy, so a fresh
 /// wiki has someone who can approve others without the CLI.
-pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> {
+pub fn register(
+    app: &Capsule,
+    request: &Request,
+    token: Option<&str>,
+) -> Result<Response, AppError> {
     let cert = valid_cert(request, app)?;
     let store = app.store();
     if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
@@ -57,6 +51,20 @@ pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> 
             )))
         }
     };
+    // Defends against login forgery: `/do/register?name` written by someone else must not
+    // register the visitor's certificate under a name they did not choose.
+    let intent = timed(app, "register");
+    if !intent.verifies(app, &cert.fingerprint, token) {
+        let fresh = urls::register_with(intent.token(app, &cert.fingerprint));
+        if token.is_none() {
+            return Ok(Response::redirect(fresh));
+        }
+        let refusal = Refusal {
+            fresh: Some((fresh, "Choose a user name".into())),
+            ..Refusal::to_menu(urls::REGISTER, EXPIRED)
+        };
+        return Ok(refuse(app, request, token, refusal));
+    }
     let Some(name) = typed(request) else {
         return Ok(Response::input(name_prompt(app, cert)?));
     };
@@ -83,6 +91,20 @@ pub fn register(app: &Capsule, request: &Request) -> Result<Response, AppError> 
             let existing = store.account_like(&name)?.map_or(name.clone(), |a| a.name);
             Ok(ask_again(&user_name::taken(&name, &existing)))
         }
+    }
+}
+
+/// Why an account token was refused.
+pub(super) const EXPIRED: &str =
+    "This link was not made for your certificate, or it has expired, so \
+                       nothing was done. Use the fresh link.";
+
+/// An action whose token lives one to two hours (register, claim).
+pub(super) fn timed(app: &Capsule, action: &'static str) -> Act<'static> {
+    Act {
+        action,
+        target: "",
+        state: TokenState::Time(app.now()),
     }
 }
 
@@ -115,6 +137,22 @@ struct CertLine {
     expires: String,
     last_used: String,
     current: bool,
+    revoke_url: String,
+}
+
+#[derive(Serialize)]
+struct AccountPage {
+    name: String,
+    role: &'static str,
+    state: &'static str,
+    state_note: Option<&'static str>,
+    admin: bool,
+    fingerprint: String,
+    revocable: bool,
+    certs: Vec<CertLine>,
+    edits: Vec<EditLine>,
+    admin_url: &'static str,
+    link_url: &'static str,
 }
 
 #[derive(Serialize)]
@@ -134,7 +172,7 @@ pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     let certs: Vec<CertLine> = store
         .certificates(who.account.id)?
         .into_iter()
-        .map(|record| cert_line(&who, record))
+        .map(|record| cert_line(app, &who, record))
         .collect();
     let edits: Vec<EditLine> = store
         .edits_by(who.account.id, RECENT_EDITS)?
@@ -154,34 +192,39 @@ pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
     // Read before touching, so the list shows when the other certificates were last used.
     store.touch_certificate(&who.cert.fingerprint, app.now())?;
     let account = &who.account;
-    let out = app.templates().render(
-        "account.gmi",
-        context! {
-            name => account.name,
-            role => account.role.as_str(),
-            state => account.state.as_str(),
-            state_note => state_note(account.state),
-            admin => account.role == Role::Admin && account.state == AccountState::Active,
-            fingerprint => who.cert.fingerprint.to_hex(),
-            revocable => certs.len() > 1,
-            certs,
-            edits,
-        },
-    )?;
+    let context = AccountPage {
+        name: account.name.clone(),
+        role: account.role.as_str(),
+        state: account.state.as_str(),
+        state_note: state_note(account.state),
+        admin: account.role == Role::Admin && account.state == AccountState::Active,
+        fingerprint: who.cert.fingerprint.to_hex(),
+        revocable: certs.len() > 1,
+        certs,
+        edits,
+        admin_url: urls::ADMIN,
+        link_url: urls::ACCOUNT_LINK,
+    };
+    let out = app.templates().render("account.gmi", context)?;
     Ok(gemtext(app, out))
 }
 
 /// One certificate as listed; the one in use is described from the live certificate, which
 /// knows its CN and dates even when an admin bound it by fingerprint alone.
-fn cert_line(who: &Who, record: CertRecord) -> CertLine {
+fn cert_line(app: &Capsule, who: &Who, record: CertRecord) -> CertLine {
     let current = record.fingerprint == who.cert.fingerprint;
+    let short = record.fingerprint.short();
     let (cn, not_after) = if current {
         (who.cert.common_name.clone(), who.cert.not_after)
     } else {
         (record.common_name, record.not_after)
     };
     CertLine {
-        short: record.fingerprint.short(),
+        revoke_url: urls::revoke(
+            &short,
+            revoke_act(who, &short).token(app, &who.cert.fingerprint),
+        ),
+        short,
         cn: cn.map(|cn| one_line(&cn)).filter(|cn| !cn.is_empty()),
         expires: match not_after {
             i64::MAX => "no recorded expiry".into(),
@@ -209,53 +252,23 @@ fn state_note(state: AccountState) -> Option<&'static str> {
     }
 }
 
-/// `/do/account/link`: a fresh one-time code that binds another certificate to this account.
-pub fn link(app: &Capsule, request: &Request) -> Result<Response, AppError> {
-    let who = require(request, app, Need::Account)?;
-    let code = new_code()?;
-    let expires = app.now() + LINK_CODE_SECONDS;
-    app.store()
-        .create_link_code(who.account.id, &code_hash(&code), expires)?;
-    let mut page = Gemtext::new();
-    page.heading(1, "Add a certificate")
-        .blank()
-        .raw(&format!("Code: {code}"))
-        .blank()
-        .text(&format!(
-            "To use another certificate (another device or client) as {}: switch to the new \
-             certificate, open /do/account/claim and type this code. The code works once, \
-             until {}.",
-            who.account.name,
-            format_time(expires)
-        ))
-        .blank()
-        .link("/do/account/claim", "Claim a certificate with a code")
-        .link(ACCOUNT, "Back to your account");
-    Ok(gemtext(app, page.finish()))
-}
-
-/// `/do/account/claim`: from a new certificate, `10` for a code, then bind the certificate.
-pub fn claim(app: &Capsule, request: &Request) -> Result<Response, AppError> {
-    let cert = valid_cert(request, app)?;
-    let store = app.store();
-    if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
-        return Ok(Response::redirect(ACCOUNT));
-    }
-    let Some(code) = typed(request) else {
-        return Ok(Response::input(
-            "Type the code shown on /do/account/link of your account",
-        ));
-    };
-    match store.claim_link_code(&code_hash(code), cert, app.now())? {
-        ClaimOutcome::Bound(_) | ClaimOutcome::CertificateInUse => Ok(Response::redirect(ACCOUNT)),
-        ClaimOutcome::InvalidCode => Ok(Response::input(
-            "That code is wrong, used or expired; get a new one at /do/account/link",
-        )),
+/// Revoking `prefix`: tied to the account's state version.
+fn revoke_act<'a>(who: &Who, prefix: &'a str) -> Act<'a> {
+    Act {
+        action: "revoke",
+        target: prefix,
+        state: account_version(&who.account),
     }
 }
 
-/// `/do/account/revoke/<prefix>`: unbind one of your certificates, never the last one.
-pub fn revoke(app: &Capsule, request: &Request, prefix: &str) -> Result<Response, AppError> {
+/// `/do/account/revoke/<prefix>/<token>`: asks to confirm, then unbinds one of your
+/// certificates, never the last one.
+pub fn revoke(
+    app: &Capsule,
+    request: &Request,
+    prefix: &str,
+    token: Option<&str>,
+) -> Result<Response, AppError> {
     let who = require(request, app, Need::Account)?;
     if prefix.len() != 16 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::BadRequest(
@@ -264,21 +277,52 @@ pub fn revoke(app: &Capsule, request: &Request, prefix: &str) -> Result<Response
                 .into(),
         ));
     }
+    // Refusals that change nothing come before the token, so they read the same either way.
+    let certs = app.store().certificates(who.account.id)?;
+    if !certs.iter().any(|c| c.fingerprint.short() == prefix) {
+        return Err(no_such_certificate(prefix));
+    }
+    if certs.len() == 1 {
+        return Err(last_certificate());
+    }
+    let intent = revoke_act(&who, prefix);
+    if !intent.verifies(app, &who.cert.fingerprint, token) {
+        let fresh = urls::revoke(prefix, intent.token(app, &who.cert.fingerprint));
+        let refusal = Refusal {
+            fresh: Some((fresh, format!("Revoke {prefix}"))),
+            ..Refusal::to_menu(ACCOUNT, EXPIRED)
+        };
+        return Ok(refuse(app, request, token, refusal));
+    }
+    if !confirmed(request) {
+        return Ok(Response::input(format!(
+            "Type yes to revoke certificate {prefix} of your account {}",
+            who.account.name
+        )));
+    }
     match app.store().revoke_certificate(who.account.id, prefix)? {
         RevokeOutcome::Revoked => Ok(Response::redirect(ACCOUNT)),
-        RevokeOutcome::NotFound => Err(AppError::NotFound(format!(
-            "Your account has no certificate {prefix}; see /do/account"
-        ))),
-        RevokeOutcome::LastCertificate => Err(AppError::CertNotAuthorised(
-            "That is the last certificate of your account, so revoking it would lock you out; \
-             add another at /do/account/link first"
-                .into(),
-        )),
+        RevokeOutcome::NotFound => Err(no_such_certificate(prefix)),
+        RevokeOutcome::LastCertificate => Err(last_certificate()),
     }
 }
 
+fn no_such_certificate(prefix: &str) -> AppError {
+    AppError::NotFound(format!(
+        "Your account has no certificate {prefix}; see /do/account"
+    ))
+}
+
+fn last_certificate() -> AppError {
+    AppError::CertNotAuthorised(
+        "That is the last certificate of your account, so revoking it would lock you out; \
+         add another at /do/account/link first"
+            .into(),
+    )
+}
+
 /// The trimmed input, if the person typed anything.
-fn typed(request: &Request) -> Option<&str> {
+pub(super) fn typed(request: &Request) -> Option<&str> {
     request
         .query
         .as_deref()
@@ -294,56 +338,9 @@ fn sentence(message: &str) -> String {
     })
 }
 
-fn new_code() -> Result<String, AppError> {
-    let bytes = crate::tls::random_bytes(CODE_LEN)
-        .map_err(|err| AppError::Internal(format!("random link code: {err}")))?;
-    Ok(bytes
-        .iter()
-        .map(|b| char::from(CODE_ALPHABET[usize::from(b & 31)]))
-        .collect())
-}
-
-/// What is stored for a code: the SHA-256 of its canonical form, so a code typed in capitals,
-/// with spaces or dashes, or with `i`/`l`/`o` for `1`/`0`, still matches.
-fn code_hash(code: &str) -> [u8; 32] {
-    let canonical: String = code
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_lowercase() {
-            'i' | 'l' => '1',
-            'o' => '0',
-            other => other,
-        })
-        .collect();
-    Sha256::digest(canonical.as_bytes()).into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_use_the_alphabet_and_differ() {
-        let a = new_code().unwrap();
-        let b = new_code().unwrap();
-        assert_eq!(a.len(), CODE_LEN);
-        assert!(a.bytes().all(|c| CODE_ALPHABET.contains(&c)), "{a}");
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn code_hash_forgives_case_spacing_and_lookalikes() {
-        let canonical = code_hash("0123456789ab");
-        for typed in [
-            "O123456789AB",
-            "o1 23-45 6789ab",
-            "0i23456789ab",
-            "0L23456789ab",
-        ] {
-            assert_eq!(code_hash(typed), canonical, "{typed}");
-        }
-        assert_ne!(code_hash("0123456789ac"), canonical);
-    }
 
     #[test]
     fn sentences_start_with_a_capital() {

@@ -1,24 +1,57 @@
 //! Input-driven edits for clients without Titan: the `/do/edit/<name>` menu and the append /
-//! replace / delete prompts (`10` → `?text` → new revision → `30`). Every route here passes
-//! the identity guard with edit rights first; locked pages refuse non-admins. Titan uploads
+//! replace / delete / summary prompts (`10` → `?text` → new revision → `30`). Every route here
+//! passes the identity guard with edit rights first; locked pages refuse non-admins; every
+//! action verifies its token (SPEC §3.0, `intent`) before it prompts or acts. Titan uploads
 //! live in `upload.rs`; both refuse locked pages through the guard.
 
-use minijinja::context;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use serde::Serialize;
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::{refuse_if_locked, require, Need, Who};
+use crate::capsule::handlers::intent::{refuse, Act, Refusal};
 use crate::capsule::handlers::lists::base_url;
 use crate::capsule::handlers::page::gemtext;
-use crate::capsule::router::EditAction;
-use crate::capsule::Capsule;
+use crate::capsule::router::{EditAction, Route};
+use crate::capsule::{urls, Capsule};
+use crate::gemini::gemtext::{one_line, Gemtext};
 use crate::gemini::request::MAX_URL_LEN;
 use crate::gemini::{Request, Response};
 use crate::wiki::model::{Author, DeleteOutcome, NewRevision, Page, Revision};
+use crate::wiki::token::TokenState;
 use crate::wiki::{PageFormat, PageName};
 
-/// `/do/edit/<name>`: what the page is now and the ways to change it. Works for a page that
-/// does not exist yet (or was deleted): whatever is written first creates it.
+/// Longest edit summary kept, in characters.
+const MAX_SUMMARY_CHARS: usize = 200;
+
+/// How many earlier revisions a refused replace or delete token is checked against, to tell
+/// "the page changed since you opened the editor" from a forged or foreign link.
+const STALE_LOOKBACK: u32 = 50;
+
+#[derive(Serialize)]
+struct EditMenu {
+    name: String,
+    exists: bool,
+    has_history: bool,
+    rev: Option<u32>,
+    size: usize,
+    format: Option<&'static str>,
+    locked: bool,
+    titan_url: String,
+    fits_input: bool,
+    append_url: String,
+    replace_url: String,
+    delete_url: String,
+    /// Offered when the latest revision is yours.
+    summary_url: Option<String>,
+    page_url: String,
+    raw_url: String,
+    history_url: String,
+}
+
+/// `/do/edit/<name>`: what the page is now and the ways to change it, each action link
+/// tokenized for the presenting certificate. Works for a page that does not exist yet (or
+/// was deleted): whatever is written first creates it.
 pub fn menu(app: &Capsule, request: &Request, name: &PageName) -> Result<Response, AppError> {
     let who = require(request, app, Need::Edit)?;
     let page = app.store().page(name)?;
@@ -27,39 +60,154 @@ pub fn menu(app: &Capsule, request: &Request, name: &PageName) -> Result<Respons
     let current = live.map_or("", |p| p.current.text.as_str());
     let base = base_url(request);
     let titan_base = base.strip_prefix("gemini").unwrap_or(&base);
-    let out = app.templates().render(
-        "edit.gmi",
-        context! {
-            name => name.as_str(),
-            link => name.encoded(),
-            exists => live.is_some(),
-            has_history => page.is_some(),
-            rev => live.map(|p| p.current.number),
-            size => current.len(),
-            format => live.map(|p| format_label(p.current.format)),
-            locked => page.as_ref().is_some_and(|p| p.locked),
-            titan_url => format!("titan{titan_base}/raw/{}", name.encoded()),
-            fits_input => fits_one_input(&base, name, current),
-        },
-    )?;
+    let link = |action| action_url(app, &who, name, page.as_ref(), action);
+    let mine = page
+        .as_ref()
+        .is_some_and(|p| p.current.author == who.account.name);
+    let context = EditMenu {
+        name: name.as_str().to_string(),
+        exists: live.is_some(),
+        has_history: page.is_some(),
+        rev: live.map(|p| p.current.number),
+        size: current.len(),
+        format: live.map(|p| format_label(p.current.format)),
+        locked: page.as_ref().is_some_and(|p| p.locked),
+        titan_url: format!("titan{titan_base}/raw/{}", name.encoded()),
+        fits_input: fits_one_input(&base, name, current),
+        append_url: link(EditAction::Append),
+        replace_url: link(EditAction::Replace),
+        delete_url: link(EditAction::Delete),
+        summary_url: mine.then(|| link(EditAction::Summary)),
+        page_url: urls::page(name),
+        raw_url: urls::path(&Route::Raw {
+            name: name.clone(),
+            rev: None,
+        }),
+        history_url: urls::history(name),
+    };
+    let out = app.templates().render("edit.gmi", context)?;
     Ok(gemtext(app, out))
 }
 
-/// `/do/edit/<name>/{append,replace,delete}`.
+/// What an edit token is tied to: the latest revision for replace and delete (so the token
+/// is the edit-conflict check), the hour for append and summary.
+fn edit_act<'a>(
+    app: &Capsule,
+    name: &'a PageName,
+    page: Option<&Page>,
+    action: EditAction,
+) -> Act<'a> {
+    let state = match action {
+        EditAction::Replace | EditAction::Delete => {
+            TokenState::Revision(page.map_or(0, |p| p.current.number))
+        }
+        EditAction::Append | EditAction::Summary => TokenState::Time(app.now()),
+    };
+    Act {
+        action: action.as_str(),
+        target: name.as_str(),
+        state,
+    }
+}
+
+/// The tokenized link to `action` for `who`'s certificate.
+fn action_url(
+    app: &Capsule,
+    who: &Who,
+    name: &PageName,
+    page: Option<&Page>,
+    action: EditAction,
+) -> String {
+    let token = edit_act(app, name, page, action).token(app, &who.cert.fingerprint);
+    urls::edit_action(name, action, token)
+}
+
+/// `/do/edit/<name>/{append,replace,delete,summary}/<token>`.
 pub fn act(
     app: &Capsule,
     request: &Request,
     name: &PageName,
     action: EditAction,
+    token: Option<&str>,
 ) -> Result<Response, AppError> {
     let who = require(request, app, Need::Edit)?;
     let page = app.store().page(name)?;
     refuse_if_locked(name, page.as_ref(), who.is_admin())?;
+    if action == EditAction::Delete && page.as_ref().is_none_or(|p| p.current.deleted) {
+        return Err(nothing_to_delete(name));
+    }
+    let intent = edit_act(app, name, page.as_ref(), action);
+    if !intent.verifies(app, &who.cert.fingerprint, token) {
+        let refusal = edit_refusal(app, &who, name, page.as_ref(), action, token);
+        return Ok(refuse(app, request, token, refusal));
+    }
     let live = page.filter(|p| !p.current.deleted);
     match action {
         EditAction::Append => append(app, request, name, &who, live),
         EditAction::Replace => replace(app, request, name, &who, live),
         EditAction::Delete => delete(app, request, name, &who, live),
+        EditAction::Summary => summary(app, request, name, &who),
+    }
+}
+
+/// Why an edit token was refused, with the diff when the page changed since the token was
+/// made and a fresh link for the same action.
+fn edit_refusal(
+    app: &Capsule,
+    who: &Who,
+    name: &PageName,
+    page: Option<&Page>,
+    action: EditAction,
+    token: Option<&str>,
+) -> Refusal {
+    let latest = page.map_or(0, |p| p.current.number);
+    let fresh = (
+        action_url(app, who, name, page, action),
+        format!("{} again, on revision {latest}", label(action)),
+    );
+    let from = matches!(action, EditAction::Replace | EditAction::Delete)
+        .then(|| {
+            (latest.saturating_sub(STALE_LOOKBACK)..latest)
+                .rev()
+                .find(|rev| {
+                    let old = Act {
+                        action: action.as_str(),
+                        target: name.as_str(),
+                        state: TokenState::Revision(*rev),
+                    };
+                    old.verifies(app, &who.cert.fingerprint, token)
+                })
+        })
+        .flatten();
+    let (why, diff) = match from {
+        Some(rev) => (
+            format!(
+                "The page changed since you opened the editor (revision {rev}, now {latest}), \
+                 so your text was not saved: read what changed, then use the fresh link."
+            ),
+            Some(urls::diff(name, latest)),
+        ),
+        None => (
+            "This action link was not made for your certificate, or it has expired, so \
+             nothing was saved. Links that act come only from the edit menu."
+                .to_string(),
+            None,
+        ),
+    };
+    Refusal {
+        menu: urls::edit(name),
+        why,
+        diff,
+        fresh: Some(fresh),
+    }
+}
+
+fn label(action: EditAction) -> &'static str {
+    match action {
+        EditAction::Append => "Append",
+        EditAction::Replace => "Replace the whole text",
+        EditAction::Delete => "Delete",
+        EditAction::Summary => "Summarise your edit",
     }
 }
 
@@ -112,7 +260,7 @@ fn append(
         },
     )?;
     outcome?;
-    Ok(Response::redirect(format!("/page/{}", name.encoded())))
+    Ok(Response::redirect(urls::page(name)))
 }
 
 fn replace(
@@ -157,9 +305,47 @@ fn delete(
     app.check_edit_rate(who.account.id)?;
     let author = Author::Account(who.account.id);
     match app.store().delete_page(name, author, app.now())? {
-        DeleteOutcome::Deleted(_) => Ok(Response::redirect(format!("/history/{}", name.encoded()))),
+        DeleteOutcome::Deleted(_) => Ok(Response::redirect(urls::history(name))),
         DeleteOutcome::NotFound => Err(nothing_to_delete(name)),
     }
+}
+
+/// `summary`: `10` for a one-line summary, then set it as the comment of the page's latest
+/// revision if `who` wrote it; if someone else edited since, say so and keep the text.
+fn summary(
+    app: &Capsule,
+    request: &Request,
+    name: &PageName,
+    who: &Who,
+) -> Result<Response, AppError> {
+    let Some(text) = typed(request) else {
+        return Ok(Response::input(format!(
+            "Summarise your latest edit of “{name}” in one line"
+        )));
+    };
+    let text = clip(&one_line(text), MAX_SUMMARY_CHARS);
+    app.check_edit_rate(who.account.id)?;
+    if app
+        .store()
+        .set_own_latest_comment(name, who.account.id, &text)?
+        .is_some()
+    {
+        return Ok(Response::redirect(urls::history(name)));
+    }
+    let mut page = Gemtext::new();
+    page.heading(1, "Summary not saved")
+        .blank()
+        .text(&format!(
+            "The latest revision of “{name}” is not yours (someone edited after you), so \
+             your summary was not attached to their edit."
+        ))
+        .blank()
+        .text("What you typed:")
+        .preformatted("your summary", &text)
+        .blank()
+        .link(&urls::history(name), "History")
+        .link(&urls::edit(name), "Back to the edit menu");
+    Ok(gemtext(app, page.finish()))
 }
 
 /// Saves `text` as the next revision by `who` and sends them to the page.
@@ -180,7 +366,7 @@ fn save(
         comment: None,
         now: app.now(),
     })?;
-    Ok(Response::redirect(format!("/page/{}", name.encoded())))
+    Ok(Response::redirect(urls::page(name)))
 }
 
 /// The typed input, trimmed, if there is any (`None` means: prompt).

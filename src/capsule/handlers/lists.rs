@@ -51,6 +51,8 @@ struct ChangeLine {
     link: String,
     author: String,
     deleted: bool,
+    /// The edit summary, if the author gave one.
+    comment: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +75,10 @@ pub fn changes(app: &Capsule, page: u32) -> Result<Response, AppError> {
             name: change.name.to_string(),
             author: change.author,
             deleted: change.deleted,
+            comment: change
+                .comment
+                .as_deref()
+                .map(crate::gemini::gemtext::one_line),
         };
         match days.last_mut() {
             Some(day) if day.date == date => day.changes.push(line),

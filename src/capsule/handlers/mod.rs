@@ -7,6 +7,8 @@ pub mod admin;
 pub mod edit;
 pub mod guard;
 pub mod history;
+pub mod intent;
+pub mod link;
 pub mod lists;
 pub mod moved;
 pub mod page;
@@ -46,14 +48,20 @@ fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, Ap
         Route::Atom => lists::atom(app, request),
         Route::Search => search::search(app, request),
         Route::New => search::new_page(request),
-        Route::Register => account::register(app, request),
+        Route::Register { token } => account::register(app, request, token.as_deref()),
         Route::Account => account::show(app, request),
-        Route::AccountLink => account::link(app, request),
-        Route::AccountClaim => account::claim(app, request),
-        Route::AccountRevoke { prefix } => account::revoke(app, request, &prefix),
+        Route::AccountLink => link::show(app, request),
+        Route::AccountClaim { token } => link::claim(app, request, token.as_deref()),
+        Route::AccountRevoke { prefix, token } => {
+            account::revoke(app, request, &prefix, token.as_deref())
+        }
         Route::Edit { name } => edit::menu(app, request, &name),
-        Route::EditAction { name, action } => edit::act(app, request, &name, action),
-        Route::Admin(action) => admin::admin(app, request, action),
+        Route::EditAction {
+            name,
+            action,
+            token,
+        } => edit::act(app, request, &name, action, token.as_deref()),
+        Route::Admin { action, token } => admin::admin(app, request, action, token.as_deref()),
         Route::Upload { name } => upload::store(app, request, &name),
         Route::Moved(moved) => moved::redirect(app, request, &moved),
         Route::NotFound => Err(AppError::NotFound(
