@@ -254,7 +254,11 @@ mod tests {
         use clap::CommandFactory;
         fn check(command: &clap::Command, path: &str) {
             for arg in command.get_positionals() {
-                assert!(arg.get_help().is_some(), "{path} {} has no help", arg.get_id());
+                assert!(
+                    arg.get_help().is_some(),
+                    "{path} {} has no help",
+                    arg.get_id()
+                );
             }
             for sub in command.get_subcommands() {
                 check(sub, &format!("{path} {}", sub.get_name()));

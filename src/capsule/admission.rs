@@ -48,7 +48,10 @@ pub async fn admit(
     let mut request = match Request::parse(&line, authority) {
         Ok(request) => request,
         Err(err) => {
-            if matches!(err, RequestError::ForeignHost(_) | RequestError::WrongPort(..)) {
+            if matches!(
+                err,
+                RequestError::ForeignHost(_) | RequestError::WrongPort(..)
+            ) {
                 // The host or port the client asked for (a misconfigured --hostname or
                 // port shows here), never the client's own address.
                 tracing::info!(refused = %err, "request for another host or port");

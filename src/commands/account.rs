@@ -128,7 +128,9 @@ fn add_cert(store: &Store, name: &str, fingerprint: &str, out: &mut dyn Write) -
     let name = crate::wiki::user_name::normalise(name)
         .map_err(|err| CommandError::Usage(format!("{name:?}: {err}")))?;
     match store.create_account(&name, Role::Editor, AccountState::Active, &cert, now())? {
-        CreateAccount::Created(a) => writeln!(out, "created {} with {}", a.name, fingerprint.short())?,
+        CreateAccount::Created(a) => {
+            writeln!(out, "created {} with {}", a.name, fingerprint.short())?
+        }
         CreateAccount::NameTaken => {
             let existing = store.account_like(&name)?.map_or(name.clone(), |a| a.name);
             let refusal = crate::wiki::user_name::taken(&name, &existing);

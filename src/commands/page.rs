@@ -45,7 +45,9 @@ pub fn page(store: &Store, command: PageCommand, out: &mut dyn Write) -> Result<
                 DeleteOutcome::NotFound => Err(no_live_page(&name)),
             }
         }
-        PageCommand::Restore { name, revision } => restore(store, &page_name(&name)?, revision, out),
+        PageCommand::Restore { name, revision } => {
+            restore(store, &page_name(&name)?, revision, out)
+        }
     }
 }
 
@@ -171,12 +173,10 @@ fn import_target(path: &Path) -> Result<(PageName, PageFormat)> {
     let format = match path.extension().and_then(|e| e.to_str()) {
         Some("md") => PageFormat::Markdown,
         Some("gmi") => PageFormat::Gemtext,
-        _ => {
-            return Err(CommandError::Usage(format!(
-                "{}: page import takes gemtext (.gmi) or Markdown (.md) files; rename it to say which",
-                path.display()
-            )))
-        }
+        _ => return Err(CommandError::Usage(format!(
+            "{}: page import takes gemtext (.gmi) or Markdown (.md) files; rename it to say which",
+            path.display()
+        ))),
     };
     let stem = path
         .file_stem()

@@ -72,7 +72,12 @@ fn regenerate(config: &Config, yes: bool, out: &mut dyn Write) -> Result<()> {
         "warning: clients that pinned the old certificate will warn that it changed"
     )?;
     if let Some((cert, key)) = &done.old {
-        writeln!(out, "kept the old pair as {} and {}", cert.display(), key.display())?;
+        writeln!(
+            out,
+            "kept the old pair as {} and {}",
+            cert.display(),
+            key.display()
+        )?;
     }
     writeln!(out, "new certificate {}", done.cert.display())?;
     writeln!(out, "sha256: {}", info.fingerprint)?;

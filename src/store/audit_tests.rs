@@ -58,7 +58,8 @@ fn cert(seed: &str) -> ClientCert {
 fn page_changes_are_logged_by_name_and_revision_never_by_text() {
     let store = Store::open_in_memory().unwrap();
     let pick = |_| (Role::Editor, AccountState::Active);
-    let CreateAccount::Created(editor) = store.create_account_with("e", &cert("e"), 1, pick).unwrap()
+    let CreateAccount::Created(editor) =
+        store.create_account_with("e", &cert("e"), 1, pick).unwrap()
     else {
         panic!("not created");
     };
@@ -77,7 +78,9 @@ fn page_changes_are_logged_by_name_and_revision_never_by_text() {
         store.save_revision(save()).unwrap();
         store.set_locked(&name, true).unwrap();
         store.delete_page(&name, Author::System, 11).unwrap();
-        store.restore_revision(&name, 1, Author::Anonymous, 12).unwrap();
+        store
+            .restore_revision(&name, 1, Author::Anonymous, 12)
+            .unwrap();
         store
             .edit_page(&name, author, 13, |_| {
                 Ok::<_, ()>(("edited".into(), PageFormat::Gemtext))
@@ -105,13 +108,18 @@ fn account_changes_are_logged_by_id_never_by_name() {
             true => (Role::Admin, AccountState::Active),
             false => (Role::Editor, AccountState::Pending),
         };
-        store.create_account_with("alice", &cert("a"), 1, pick).unwrap();
-        let CreateAccount::Created(bob) =
-            store.create_account_with("bob", &cert("b"), 1, pick).unwrap()
+        store
+            .create_account_with("alice", &cert("a"), 1, pick)
+            .unwrap();
+        let CreateAccount::Created(bob) = store
+            .create_account_with("bob", &cert("b"), 1, pick)
+            .unwrap()
         else {
             panic!("bob not created");
         };
-        store.set_account_state(bob.id, AccountState::Active).unwrap();
+        store
+            .set_account_state(bob.id, AccountState::Active)
+            .unwrap();
         store.set_account_role(bob.id, Role::Admin).unwrap();
         store.add_certificate(bob.id, &cert("b2"), 2).unwrap();
         store.create_link_code(bob.id, &[9; 32], 100).unwrap();
@@ -136,7 +144,9 @@ fn account_changes_are_logged_by_id_never_by_name() {
             format!("certificate revoked account=2 cert={b2}"),
         ]
     );
-    assert!(!lines.iter().any(|l| l.contains("alice") || l.contains("bob")));
+    assert!(!lines
+        .iter()
+        .any(|l| l.contains("alice") || l.contains("bob")));
 }
 
 #[test]
@@ -146,8 +156,12 @@ fn active_admins_are_counted() {
     let pick = |_| (Role::Admin, AccountState::Active);
     store.create_account_with("a", &cert("a"), 1, pick).unwrap();
     let pending = |_| (Role::Admin, AccountState::Pending);
-    store.create_account_with("b", &cert("b"), 1, pending).unwrap();
+    store
+        .create_account_with("b", &cert("b"), 1, pending)
+        .unwrap();
     let editor = |_| (Role::Editor, AccountState::Active);
-    store.create_account_with("c", &cert("c"), 1, editor).unwrap();
+    store
+        .create_account_with("c", &cert("c"), 1, editor)
+        .unwrap();
     assert_eq!(store.active_admin_count().unwrap(), 1);
 }

@@ -197,7 +197,10 @@ mod tests {
     #[test]
     fn generated_names_and_addresses_are_covered() {
         let info = info_for(&["wiki.example.org", "127.0.0.1", "[::1]"]);
-        assert_eq!(info.names, ["localhost", "wiki.example.org", "127.0.0.1", "::1"]);
+        assert_eq!(
+            info.names,
+            ["localhost", "wiki.example.org", "127.0.0.1", "::1"]
+        );
         let hosts = ["WIKI.example.org", "127.0.0.1", "[::1]", "localhost"].map(String::from);
         assert!(info.uncovered(&hosts).is_empty());
         assert_eq!(info.uncovered(&["127.0.0.2".to_owned()]), ["127.0.0.2"]);

@@ -57,7 +57,12 @@ mod tests {
     #[test]
     fn hash_forgives_case_spacing_and_lookalikes() {
         let canonical = hash("0123456789ab");
-        for typed in ["O123456789AB", "o1 23-45 6789ab", "0i23456789ab", "0L23456789ab"] {
+        for typed in [
+            "O123456789AB",
+            "o1 23-45 6789ab",
+            "0i23456789ab",
+            "0L23456789ab",
+        ] {
             assert_eq!(hash(typed), canonical, "{typed}");
         }
         assert_ne!(hash("0123456789ac"), canonical);

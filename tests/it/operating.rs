@@ -34,10 +34,35 @@ fn page_list_shows_revision_counts_and_locks() {
     let server = TestServer::start();
     let dir = server.data_dir();
     std::fs::write(dir.join("Plain.gmi"), "# Plain\n").unwrap();
-    page(&server, PageCommand::Import { files: vec![dir.join("Plain.gmi")] }).unwrap();
-    page(&server, PageCommand::Delete { name: "Plain".into() }).unwrap();
-    page(&server, PageCommand::Restore { name: "Plain".into(), revision: 1 }).unwrap();
-    page(&server, PageCommand::Lock { name: "Plain".into() }).unwrap();
+    page(
+        &server,
+        PageCommand::Import {
+            files: vec![dir.join("Plain.gmi")],
+        },
+    )
+    .unwrap();
+    page(
+        &server,
+        PageCommand::Delete {
+            name: "Plain".into(),
+        },
+    )
+    .unwrap();
+    page(
+        &server,
+        PageCommand::Restore {
+            name: "Plain".into(),
+            revision: 1,
+        },
+    )
+    .unwrap();
+    page(
+        &server,
+        PageCommand::Lock {
+            name: "Plain".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(
         page(&server, PageCommand::List).unwrap(),
         "How to edit\t1 revision\tunlocked\n\
@@ -52,13 +77,41 @@ fn page_show_prints_the_stored_text_and_history_lists_revisions() {
     let server = TestServer::start();
     let dir = server.data_dir();
     std::fs::write(dir.join("Plain.gmi"), "# Plain\nno newline at the end").unwrap();
-    page(&server, PageCommand::Import { files: vec![dir.join("Plain.gmi")] }).unwrap();
-    page(&server, PageCommand::Delete { name: "Plain".into() }).unwrap();
-    page(&server, PageCommand::Restore { name: "Plain".into(), revision: 1 }).unwrap();
+    page(
+        &server,
+        PageCommand::Import {
+            files: vec![dir.join("Plain.gmi")],
+        },
+    )
+    .unwrap();
+    page(
+        &server,
+        PageCommand::Delete {
+            name: "Plain".into(),
+        },
+    )
+    .unwrap();
+    page(
+        &server,
+        PageCommand::Restore {
+            name: "Plain".into(),
+            revision: 1,
+        },
+    )
+    .unwrap();
 
-    let show = |revision| PageCommand::Show { name: "Plain".into(), revision };
-    assert_eq!(page(&server, show(None)).unwrap(), "# Plain\nno newline at the end");
-    assert_eq!(page(&server, show(Some(1))).unwrap(), "# Plain\nno newline at the end");
+    let show = |revision| PageCommand::Show {
+        name: "Plain".into(),
+        revision,
+    };
+    assert_eq!(
+        page(&server, show(None)).unwrap(),
+        "# Plain\nno newline at the end"
+    );
+    assert_eq!(
+        page(&server, show(Some(1))).unwrap(),
+        "# Plain\nno newline at the end"
+    );
     assert_eq!(
         page(&server, show(Some(2))).unwrap_err(),
         "revision 2 of Plain deleted the page; show an earlier one (see gemwiki page history)"
@@ -76,11 +129,20 @@ fn page_show_prints_the_stored_text_and_history_lists_revisions() {
         .iter()
         .map(|rev| time(rev.created))
         .collect();
-    let history = page(&server, PageCommand::History { name: "Plain".into() }).unwrap();
+    let history = page(
+        &server,
+        PageCommand::History {
+            name: "Plain".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(
         history.lines().collect::<Vec<_>>(),
         [
-            format!("3\t{}\tsystem\t29 bytes (+29)\trestored revision 1", created[0]),
+            format!(
+                "3\t{}\tsystem\t29 bytes (+29)\trestored revision 1",
+                created[0]
+            ),
             format!("2\t{}\tsystem\t0 bytes (-29)\tdeleted", created[1]),
             format!("1\t{}\tsystem\t29 bytes (+29)\timported", created[2]),
         ]
@@ -91,28 +153,41 @@ fn page_show_prints_the_stored_text_and_history_lists_revisions() {
 fn page_errors_name_pages_as_the_wiki_shows_them() {
     // Issue 16: these said `no page named PageName("Nope")`.
     let server = TestServer::start();
-    let lock = PageCommand::Lock { name: "Nope".into() };
+    let lock = PageCommand::Lock {
+        name: "Nope".into(),
+    };
     assert_eq!(
         page(&server, lock).unwrap_err(),
         "no page named Nope (see gemwiki page list)"
     );
-    let restore = PageCommand::Restore { name: "Welcome".into(), revision: 9 };
+    let restore = PageCommand::Restore {
+        name: "Welcome".into(),
+        revision: 9,
+    };
     assert_eq!(
         page(&server, restore).unwrap_err(),
         "Welcome has no revision 9: its revisions are 1 to 1 (see gemwiki page history)"
     );
-    let delete = PageCommand::Delete { name: "Nope".into() };
+    let delete = PageCommand::Delete {
+        name: "Nope".into(),
+    };
     assert_eq!(
         page(&server, delete).unwrap_err(),
         "no live page named Nope (see gemwiki page list)"
     );
-    let history = PageCommand::History { name: "Nope".into() };
+    let history = PageCommand::History {
+        name: "Nope".into(),
+    };
     assert_eq!(
         page(&server, history).unwrap_err(),
         "no page named Nope (see gemwiki page list)"
     );
     assert_eq!(
-        account(&server, name(|name| AccountCommand::Show { name }, "nobody")).unwrap_err(),
+        account(
+            &server,
+            name(|name| AccountCommand::Show { name }, "nobody")
+        )
+        .unwrap_err(),
         "no account named \"nobody\" (see gemwiki account list)"
     );
 }
@@ -147,7 +222,9 @@ fn account_list_shows_certificates_and_last_use() {
         .add_certificate(bob, &TestCert::ec("bob2").client_cert(), 5)
         .unwrap();
     server.get_as(&alice, "/do/account").assert_status(20);
-    let used = server.store().certificates(alice_id).unwrap()[0].last_used.unwrap();
+    let used = server.store().certificates(alice_id).unwrap()[0]
+        .last_used
+        .unwrap();
     assert_eq!(
         account(&server, AccountCommand::List).unwrap(),
         format!(
@@ -161,7 +238,13 @@ fn account_list_shows_certificates_and_last_use() {
 #[test]
 fn the_last_active_admin_is_never_demoted_or_suspended() {
     let server = TestServer::start();
-    register_as(&server, &TestCert::ec("root"), "root", Role::Admin, AccountState::Active);
+    register_as(
+        &server,
+        &TestCert::ec("root"),
+        "root",
+        Role::Admin,
+        AccountState::Active,
+    );
     register(&server, &TestCert::ec("eve"), "eve");
     let refusal = |change: &str| {
         format!(
@@ -171,24 +254,49 @@ fn the_last_active_admin_is_never_demoted_or_suspended() {
     };
     let demote = |n| name(|name| AccountCommand::Demote { name }, n);
     let suspend = |n| name(|name| AccountCommand::Suspend { name }, n);
-    assert_eq!(account(&server, demote("root")).unwrap_err(), refusal("demote"));
-    assert_eq!(account(&server, suspend("Root")).unwrap_err(), refusal("suspend"));
+    assert_eq!(
+        account(&server, demote("root")).unwrap_err(),
+        refusal("demote")
+    );
+    assert_eq!(
+        account(&server, suspend("Root")).unwrap_err(),
+        refusal("suspend")
+    );
     let root = server.store().account_by_name("root").unwrap().unwrap();
     assert_eq!((root.role, root.state), (Role::Admin, AccountState::Active));
 
     // A pending admin is no admin anyone can use: it does not count.
-    register_as(&server, &TestCert::ec("p"), "pat", Role::Admin, AccountState::Pending);
-    assert_eq!(account(&server, demote("root")).unwrap_err(), refusal("demote"));
+    register_as(
+        &server,
+        &TestCert::ec("p"),
+        "pat",
+        Role::Admin,
+        AccountState::Pending,
+    );
+    assert_eq!(
+        account(&server, demote("root")).unwrap_err(),
+        refusal("demote")
+    );
 
-    account(&server, name(|name| AccountCommand::Promote { name }, "eve")).unwrap();
-    assert_eq!(account(&server, demote("root")).unwrap(), "root is now editor\n");
+    account(
+        &server,
+        name(|name| AccountCommand::Promote { name }, "eve"),
+    )
+    .unwrap();
+    assert_eq!(
+        account(&server, demote("root")).unwrap(),
+        "root is now editor\n"
+    );
     assert_eq!(
         account(&server, suspend("eve")).unwrap_err(),
         "eve is the last active admin; promote another account first \
          (gemwiki account promote NAME), then suspend eve"
     );
     // Demoting an editor takes no admin away.
-    assert_eq!(account(&server, demote("root")).unwrap(), "root is now editor\n");
+    assert_eq!(
+        account(&server, demote("root")).unwrap(),
+        "root is now editor\n"
+    );
 }
 
 #[test]
@@ -206,8 +314,11 @@ fn a_link_code_from_the_cli_lets_a_locked_out_person_back_in() {
          of your certificates at /do/account/claim"
     );
 
-    let printed = account(&server, name(|name| AccountCommand::LinkCode { name }, "alice"))
-        .unwrap();
+    let printed = account(
+        &server,
+        name(|name| AccountCommand::LinkCode { name }, "alice"),
+    )
+    .unwrap();
     let lines: Vec<&str> = printed.lines().collect();
     assert_eq!(lines.len(), 2, "{printed}");
     let code = lines[0].strip_prefix("link code for alice: ").unwrap();
