@@ -9,7 +9,9 @@
 //! wiki/        the wiki's rules, protocol-neutral, no I/O: page and user names, the model
 //!              types (pages, revisions, accounts, outcomes), the access decision
 //! store/       the only SQL: one SQLite database, returning wiki model types
-//! site         one wiki being served: its settings, store, rate limiters and clock
+//! site         one wiki being served: its settings, store, rate limiters, rendered pages
+//!              and clock
+//! render_cache rendered page bodies by revision, bounded in bytes (used by `site`)
 //! tls          the OpenSSL acceptor and certificate files
 //! capsule/     the Gemini front-end: server → connection → admission → router → handlers,
 //!              with templates, the URL builder (the router's inverse) and the mapping of
@@ -29,7 +31,8 @@
 //!   may use `identity`; `wiki/` does not use `gemini/` and the reverse).
 //! - `store/` imports only `wiki/` and `identity`; it is the only module that uses
 //!   `rusqlite`.
-//! - `site` imports `config`, `store`, `wiki/`, `identity`; never a front-end.
+//! - `site` imports `config`, `store`, `wiki/`, `identity`, `render_cache`; never a front-end.
+//!   `render_cache` imports only `wiki/`.
 //! - Only `tls` and `capsule::connection` touch OpenSSL types (`capsule::server` passes the
 //!   acceptor through).
 //! - A front-end (`capsule/`) imports the core (`site`, `wiki/`, `gemini/`, `store/` handles,
@@ -43,6 +46,7 @@ pub mod config;
 pub mod gemini;
 pub mod identity;
 pub mod moving;
+pub mod render_cache;
 pub mod seed;
 pub mod site;
 pub mod store;

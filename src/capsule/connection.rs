@@ -1,10 +1,10 @@
 //! One client connection, start to finish: TLS handshake, a capped and deadline-bound read of
 //! the request line (and a Titan body when one is admitted), the client certificate turned
-//! into a `ClientCert`, the app's answer written, and `close_notify` sent on every path.
+//! into a `ClientCert`, the app's answer written, and `close_notify` sent on every path. Until
+//! its request line is in, a connection may be shed (see `slots`) and then simply closes.
 //! This is the only place bytes are read from or written to a client.
 
 use std::net::IpAddr;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -15,6 +15,7 @@ use tokio::time::timeout;
 use tokio_openssl::SslStream;
 
 use super::admission::{self, Admission};
+use super::slots::Unready;
 use super::Capsule;
 use crate::config::Timeouts;
 use crate::gemini::{Authority, Response};
@@ -33,10 +34,12 @@ enum LineRead {
     Closed,
 }
 
-/// Serves one accepted TCP connection; never panics on client behaviour.
+/// Serves one accepted TCP connection; never panics on client behaviour. `unready` is shed
+/// (the connection closes) if the server needs the slot before the request line is in.
 pub async fn serve(
     tcp: TcpStream,
     client: IpAddr,
+    unready: Unready,
     acceptor: Arc<SslAcceptor>,
     app: Arc<Capsule>,
     authority: Arc<Authority>,
@@ -49,7 +52,14 @@ pub async fn serve(
     let Ok(mut stream) = SslStream::new(ssl, tcp) else {
         return;
     };
-    match timeout(timeouts.handshake, Pin::new(&mut stream).accept()).await {
+    let handshake = tokio::select! {
+        () = unready.shed() => {
+            tracing::debug!("connection shed during its TLS handshake");
+            return;
+        }
+        done = timeout(timeouts.handshake, Pin::new(&mut stream).accept()) => done,
+    };
+    match handshake {
         Ok(Ok(())) => {}
         Ok(Err(err)) => {
             tracing::debug!(error = %err, "TLS handshake failed");
@@ -62,7 +72,17 @@ pub async fn serve(
     }
     let cert = tls::client_cert(stream.ssl());
     let fingerprint = cert.as_ref().map(|c| c.fingerprint.short());
-    let (line, leftover) = match timeout(timeouts.request, read_line(&mut stream)).await {
+    let read = tokio::select! {
+        () = unready.shed() => {
+            tracing::debug!("connection shed before its request line");
+            close(&mut stream, timeouts).await;
+            return;
+        }
+        read = timeout(timeouts.request, read_line(&mut stream)) => read,
+    };
+    drop(unready);
+    let anonymous = cert.is_none();
+    let (line, leftover) = match read {
         Ok(Ok(LineRead::Line(line, rest))) => (line, rest),
         Ok(Ok(LineRead::TooLong)) => {
             let response = Response::bad_request(
@@ -85,11 +105,14 @@ pub async fn serve(
             response,
             drain,
         } => {
-            let _ = timeout(
-                timeouts.body,
-                drain_body(&mut stream, drain, leftover.len()),
-            )
-            .await;
+            // With no identity to account for it, a refused upload's body gets a few seconds,
+            // not the full body timeout (a dribbled upload would hold its slot otherwise).
+            let bound = if anonymous {
+                timeouts.rejected_drain
+            } else {
+                timeouts.body
+            };
+            let _ = timeout(bound, drain_body(&mut stream, drain, leftover.len())).await;
             (path, response)
         }
         Admission::Handle(request) => {

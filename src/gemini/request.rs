@@ -10,7 +10,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 use super::response::Status;
 use super::titan::{self, TitanError, TitanParams};
-use crate::identity::ClientCert;
+use crate::identity::{ClientCert, Network};
 
 /// The longest request URL, in bytes, not counting the CRLF terminator.
 pub const MAX_URL_LEN: usize = 1024;
@@ -76,6 +76,9 @@ pub struct Request {
     pub client_cert: Option<ClientCert>,
     /// A Titan upload's body, set by the connection once it has been admitted and read.
     pub body: Option<Vec<u8>>,
+    /// The client's network (for per-network limits), set by admission; never by `parse`.
+    /// Its `Debug` shows no address.
+    pub network: Option<Network>,
 }
 
 /// Broken percent-encoding in a path segment, query or Titan value.
@@ -213,6 +216,7 @@ impl Request {
             titan,
             url: url.to_owned(),
             client_cert: None,
+            network: None,
             body: None,
         })
     }
