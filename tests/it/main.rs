@@ -13,6 +13,8 @@ mod editing;
 mod hardening;
 /// Moving in and out: Phoebe import, backup, export and its import (SPEC §9, issue 14).
 mod import;
+/// Issue 11: per-network connection and registration limits, shedding, the render cache.
+mod limits;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).
