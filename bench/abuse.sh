@@ -18,6 +18,10 @@ log() { echo "[abuse] $*" >&2; }
 # 4,000 idle sockets need as many descriptors in the client and the server.
 ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 [[ ${SKIP_BUILD:-0} == 1 ]] || (cd "$ROOT" && cargo build --release --bins --examples)
+# A shared CARGO_TARGET_DIR may be rebuilt from another tree at any time: run a copy.
+mkdir -p "$WORK.bin"
+cp "$TARGET/release/gemwiki" "$TARGET/release/examples/chain_cost" "$WORK.bin/"
+BIN=$WORK.bin/gemwiki
 
 rm -rf "$WORK"
 mkdir -p "$WORK/data" "$WORK/pages" "$WORK/rev2"
@@ -37,10 +41,11 @@ work, pages = sys.argv[1], int(sys.argv[2])
 WORDS = ("tide harbour lighthouse keeper stone north wind boat net salt gull rope "
          "anchor sail reef shore").split()
 def text(seed, size, words=WORDS[:12]):
-    out, i = [], seed
-    while sum(map(len, out)) < size:
+    out, i, length = [], seed, 0
+    while length < size:
         i = (i * 6364136223846793005 + 1442695040888963407) % 2**64
         out.append(words[(i >> 33) % len(words)] + ("\n" if (i >> 20) % 11 == 0 else " "))
+        length += len(out[-1])
     return "".join(out)
 for n in range(pages):
     open(f"{work}/pages/Page-{n:06}.gmi", "w").write(text(n, 30 * 1024))
@@ -65,6 +70,6 @@ for _ in $(seq 50); do
 done
 log "server pid $SERVER on 127.0.0.1:$PORT"
 timeout 240 python3 "$ROOT/bench/abuse.py" "$SERVER" "$PORT" "$WORK" | tee "$WORK/results.txt"
-timeout 120 "$TARGET/release/examples/chain_cost" --handshakes 20 | tee -a "$WORK/results.txt"
+timeout 120 "$WORK.bin/chain_cost" --handshakes 20 | tee -a "$WORK/results.txt"
 kill -INT $SERVER
 wait $SERVER || true

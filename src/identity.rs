@@ -174,7 +174,10 @@ mod tests {
         assert_eq!(net("192.0.2.1"), net("192.0.2.1"));
         assert_ne!(net("192.0.2.1"), net("192.0.2.2"));
         // Every address of one /64 is one network: no fresh budget per address.
-        assert_eq!(net("2001:db8:1:2::1"), net("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        assert_eq!(
+            net("2001:db8:1:2::1"),
+            net("2001:db8:1:2:ffff:ffff:ffff:ffff")
+        );
         assert_ne!(net("2001:db8:1:2::1"), net("2001:db8:1:3::1"));
         assert_eq!(net("::ffff:192.0.2.1"), net("192.0.2.1"));
         assert_eq!(format!("{:?}", net("192.0.2.1")), "Network(..)");

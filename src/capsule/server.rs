@@ -72,7 +72,11 @@ pub async fn run(
             tracker: tracker.clone(),
             timeouts: settings.timeouts,
         };
-        loops.push(tokio::spawn(accept_loop(listener, shared, shutdown.clone())));
+        loops.push(tokio::spawn(accept_loop(
+            listener,
+            shared,
+            shutdown.clone(),
+        )));
     }
     for accept in loops {
         let _ = accept.await;

@@ -76,7 +76,9 @@ fn closed_within(tcp: &mut TcpStream, within: Duration) -> bool {
 fn one_network_past_its_connection_cap_is_closed_at_once_while_others_are_served() {
     let server = TestServer::start_with(|c| c.server.connections_per_client = 4);
     // The attack: 40 idle sockets from one address, never sending a byte.
-    let mut idle: Vec<TcpStream> = (0..40).map(|_| tcp_from("127.0.0.1", server.addr)).collect();
+    let mut idle: Vec<TcpStream> = (0..40)
+        .map(|_| tcp_from("127.0.0.1", server.addr))
+        .collect();
     let started = Instant::now();
     let refused = idle
         .iter_mut()
@@ -85,9 +87,16 @@ fn one_network_past_its_connection_cap_is_closed_at_once_while_others_are_served
         .count();
     assert_eq!(refused, 36, "every socket past the cap is closed");
     // At once: not after the 10 s handshake timeout an idle socket would otherwise get.
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     for held in &mut idle[..4] {
-        assert!(!closed_within(held, Duration::from_millis(50)), "within the cap stays open");
+        assert!(
+            !closed_within(held, Duration::from_millis(50)),
+            "within the cap stays open"
+        );
     }
     // Another network is served as usual.
     let other = header_from("127.0.0.2", &server, &server.url("/"), None);
@@ -100,7 +109,10 @@ fn one_network_past_its_connection_cap_is_closed_at_once_while_others_are_served
             .try_send(server.addr, &server.url("/"))
             .is_ok_and(|reply| reply.status == 20)
     });
-    assert!(served_again, "the network is served again once its sockets are gone");
+    assert!(
+        served_again,
+        "the network is served again once its sockets are gone"
+    );
 }
 
 #[test]
@@ -115,7 +127,11 @@ fn an_unready_connection_is_shed_near_the_global_cap() {
     let started = Instant::now();
     let served = header_from("127.0.0.1", &server, &server.url("/"), None);
     assert!(served.starts_with("20 "), "{served}");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(
         closed_within(&mut stalled[0], Duration::from_secs(5)),
         "the oldest stalled handshake was shed"
@@ -144,7 +160,11 @@ fn a_dribbled_certificate_less_upload_gets_its_error_and_frees_its_slot_within_s
     let reply = String::from_utf8_lossy(&received).into_owned();
     assert!(reply.starts_with("60 "), "{reply:?}");
     // A few seconds, not the 30 s body timeout.
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
     drop(stream);
     let served_again = (0..50).any(|_| {
         std::thread::sleep(Duration::from_millis(100));
@@ -178,7 +198,10 @@ fn registrations_past_the_per_network_limit_get_44_with_the_wait() {
     assert!(wait > 0 && wait <= 3600, "{wait}");
     assert!(server.store().account_by_name("three").unwrap().is_none());
     // Another network has its own budget.
-    assert_eq!(register_from("127.0.0.2", &server, "four"), "30 /do/account");
+    assert_eq!(
+        register_from("127.0.0.2", &server, "four"),
+        "30 /do/account"
+    );
 }
 
 #[test]
@@ -187,7 +210,10 @@ fn registrations_past_the_limit_in_all_get_44_from_every_network() {
     assert_eq!(register_from("127.0.0.1", &server, "one"), "30 /do/account");
     assert_eq!(register_from("127.0.0.2", &server, "two"), "30 /do/account");
     let refused = register_from("127.0.0.3", &server, "three");
-    assert!(refused.starts_with("44 Too many new accounts: wait "), "{refused}");
+    assert!(
+        refused.starts_with("44 Too many new accounts: wait "),
+        "{refused}"
+    );
 }
 
 #[test]
@@ -206,12 +232,24 @@ fn a_page_is_rendered_once_per_revision_and_a_new_revision_fresh() {
     // A miss on Markdown renders on the blocking pool, then answers as usual.
     let first = server.get("/page/Doc");
     first.assert_status(20);
-    assert!(first.text().contains("=> gemini://example.org/"), "{}", first.text());
+    assert!(
+        first.text().contains("=> gemini://example.org/"),
+        "{}",
+        first.text()
+    );
     let second = server.get("/page/Doc");
-    assert_eq!((second.header.as_str(), &second.body), (first.header.as_str(), &first.body));
+    assert_eq!(
+        (second.header.as_str(), &second.body),
+        (first.header.as_str(), &first.body)
+    );
     let name = PageName::new("Doc").unwrap();
     let current = server.store().page(&name).unwrap().unwrap().current;
-    assert!(server.app.site().renders().get(&RenderKey::of("Doc", &current)).is_some());
+    assert!(server
+        .app
+        .site()
+        .renders()
+        .get(&RenderKey::of("Doc", &current))
+        .is_some());
 
     put("Now a [different link](gemini://example.net/).\n");
     let fresh = server.get("/page/Doc").text();
