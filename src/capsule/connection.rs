@@ -52,23 +52,8 @@ pub async fn serve(
     let Ok(mut stream) = SslStream::new(ssl, tcp) else {
         return;
     };
-    let handshake = tokio::select! {
-        () = unready.shed() => {
-            tracing::debug!("connection shed during its TLS handshake");
-            return;
-        }
-        done = timeout(timeouts.handshake, Pin::new(&mut stream).accept()) => done,
-    };
-    match handshake {
-        Ok(Ok(())) => {}
-        Ok(Err(err)) => {
-            tracing::debug!(error = %err, "TLS handshake failed");
-            return;
-        }
-        Err(_) => {
-            tracing::debug!("TLS handshake timed out");
-            return;
-        }
+    if !handshake(&mut stream, &unready, timeouts).await {
+        return;
     }
     let cert = tls::client_cert(stream.ssl());
     let fingerprint = cert.as_ref().map(|c| c.fingerprint.short());
@@ -140,6 +125,32 @@ pub async fn serve(
     };
     finish(&mut stream, &response, timeouts).await;
     log(&response, &path, started, fingerprint.as_deref());
+}
+
+/// The TLS handshake within its deadline; `false` if it failed, timed out or was shed.
+async fn handshake(
+    stream: &mut SslStream<TcpStream>,
+    unready: &Unready,
+    timeouts: Timeouts,
+) -> bool {
+    let done = tokio::select! {
+        () = unready.shed() => {
+            tracing::debug!("connection shed during its TLS handshake");
+            return false;
+        }
+        done = timeout(timeouts.handshake, Pin::new(stream).accept()) => done,
+    };
+    match done {
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
+            tracing::debug!(error = %err, "TLS handshake failed");
+            false
+        }
+        Err(_) => {
+            tracing::debug!("TLS handshake timed out");
+            false
+        }
+    }
 }
 
 /// Reads until CRLF, at most [`MAX_LINE`] bytes; a bare LF does not end the line.
