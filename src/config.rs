@@ -77,6 +77,9 @@ pub struct RawPhoebe {
 pub struct RawLimits {
     pub requests_per_minute: Option<u32>,
     pub edits_per_minute: Option<u32>,
+    pub connections_per_client: Option<usize>,
+    pub registrations_per_hour: Option<u32>,
+    pub registrations_per_hour_all: Option<u32>,
     pub max_page_size: Option<u64>,
 }
 
@@ -128,6 +131,9 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     pub listen: Vec<SocketAddr>,
     pub max_connections: usize,
+    /// Open connections one client network may hold (`[limits] connections_per_client`):
+    /// defends against one network filling every slot with idle sockets.
+    pub connections_per_client: usize,
     pub tls: TlsConfig,
     pub timeouts: Timeouts,
     pub web: WebConfig,
@@ -165,6 +171,11 @@ pub struct WikiConfig {
 pub struct Limits {
     pub requests_per_minute: u32,
     pub edits_per_minute: u32,
+    /// New accounts per client network per hour: defends against one network minting
+    /// accounts (each with its own edit budget) by the hundred.
+    pub registrations_per_hour: u32,
+    /// New accounts per hour in all: the same flood spread over many networks.
+    pub registrations_per_hour_all: u32,
     pub max_page_size: u64,
 }
 
@@ -188,6 +199,10 @@ pub struct Timeouts {
     /// Longer than 5 s on purpose: a request ended by a bare LF gets no answer before it.
     pub request: Duration,
     pub body: Duration,
+    /// How long the body of a rejected upload from a client with no identity is drained:
+    /// defends against a certificate-less upload dribbled slowly holding its slot for the
+    /// whole body timeout.
+    pub rejected_drain: Duration,
     pub write: Duration,
     /// How long shutdown waits for open connections.
     pub shutdown: Duration,
@@ -199,6 +214,7 @@ impl Default for Timeouts {
             handshake: Duration::from_secs(10),
             request: Duration::from_secs(10),
             body: Duration::from_secs(30),
+            rejected_drain: Duration::from_secs(3),
             write: Duration::from_secs(30),
             shutdown: Duration::from_secs(10),
         }
@@ -283,8 +299,23 @@ impl Config {
                 20,
                 "[limits] edits_per_minute",
             )?,
+            registrations_per_hour: positive(
+                raw.limits.registrations_per_hour,
+                10,
+                "[limits] registrations_per_hour",
+            )?,
+            registrations_per_hour_all: positive(
+                raw.limits.registrations_per_hour_all,
+                100,
+                "[limits] registrations_per_hour_all",
+            )?,
             max_page_size: positive(raw.limits.max_page_size, 102_400, "[limits] max_page_size")?,
         };
+        let connections_per_client = positive(
+            raw.limits.connections_per_client,
+            32,
+            "[limits] connections_per_client",
+        )?;
         let uploads = Uploads {
             mime_types: raw
                 .uploads
@@ -310,6 +341,7 @@ impl Config {
                 data_dir: data_dir.to_path_buf(),
                 listen,
                 max_connections: positive(raw.max_connections, 1024, "max_connections")?,
+                connections_per_client,
                 tls: TlsConfig {
                     files: tls_files,
                     session_resumption: raw.tls.session_resumption.unwrap_or(true),
@@ -472,6 +504,9 @@ mod tests {
         assert_eq!(config.wiki.limits.requests_per_minute, 120);
         assert_eq!(config.wiki.limits.edits_per_minute, 20);
         assert_eq!(config.wiki.limits.max_page_size, 102_400);
+        assert_eq!(config.server.connections_per_client, 32);
+        assert_eq!(config.wiki.limits.registrations_per_hour, 10);
+        assert_eq!(config.wiki.limits.registrations_per_hour_all, 100);
         assert_eq!(config.wiki.uploads.max_file_size, 1_048_576);
         assert_eq!(config.wiki.registration, Registration::Open);
         assert!(config.server.tls.session_resumption);
@@ -531,6 +566,23 @@ mod tests {
         assert!(matches!(err, Err(ConfigError::TlsPair)));
         let err = from_toml("[limits]\nmax_page_size = 0\n", &ServeArgs::default());
         assert!(err.unwrap_err().to_string().contains("max_page_size"));
+    }
+
+    #[test]
+    fn per_client_limits_are_read_and_must_be_positive() {
+        let text = "[limits]\nconnections_per_client = 4\nregistrations_per_hour = 2\nregistrations_per_hour_all = 3\n";
+        let config = from_toml(text, &ServeArgs::default()).unwrap();
+        assert_eq!(config.server.connections_per_client, 4);
+        assert_eq!(config.wiki.limits.registrations_per_hour, 2);
+        assert_eq!(config.wiki.limits.registrations_per_hour_all, 3);
+        for key in [
+            "connections_per_client",
+            "registrations_per_hour",
+            "registrations_per_hour_all",
+        ] {
+            let err = from_toml(&format!("[limits]\n{key} = 0\n"), &ServeArgs::default());
+            assert!(err.unwrap_err().to_string().contains(key), "{key}");
+        }
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Client identity as the application sees it: the SHA-256 fingerprint of a certificate's DER
 //! bytes and the few certificate facts handlers need. The TLS layer builds a [`ClientCert`]
 //! once per connection; nothing here stores or trusts anything, and no OpenSSL type escapes.
+//! A [`Network`] is the other thing a client is known by: the address block its limits count
+//! against.
 
 use std::fmt;
+use std::net::{IpAddr, Ipv6Addr};
 use std::str::FromStr;
 
 use sha2::{Digest, Sha256};
@@ -134,8 +137,52 @@ impl ClientCert {
     }
 }
 
+/// A client network, what per-client limits count against: an IPv4 address, or the /64 an
+/// IPv6 address is in (one IPv6 host commonly owns a whole /64, so counting addresses would
+/// give it 2^64 budgets). IPv4-mapped IPv6 addresses count as their IPv4 address.
+/// Its `Debug` hides the address, so it never reaches a log line.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Network(IpAddr);
+
+impl Network {
+    /// The network `ip` belongs to.
+    pub fn of(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(v4) => Self(IpAddr::V4(v4)),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => Self(IpAddr::V4(v4)),
+                None => {
+                    let prefix = u128::from(v6) & !(u128::from(u64::MAX));
+                    Self(IpAddr::V6(Ipv6Addr::from(prefix)))
+                }
+            },
+        }
+    }
+}
+
+impl fmt::Debug for Network {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Network(..)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn networks_are_ipv4_addresses_and_ipv6_slash_64s() {
+        let net = |s: &str| Network::of(s.parse().unwrap());
+        assert_eq!(net("192.0.2.1"), net("192.0.2.1"));
+        assert_ne!(net("192.0.2.1"), net("192.0.2.2"));
+        // Every address of one /64 is one network: no fresh budget per address.
+        assert_eq!(
+            net("2001:db8:1:2::1"),
+            net("2001:db8:1:2:ffff:ffff:ffff:ffff")
+        );
+        assert_ne!(net("2001:db8:1:2::1"), net("2001:db8:1:3::1"));
+        assert_eq!(net("::ffff:192.0.2.1"), net("192.0.2.1"));
+        assert_eq!(format!("{:?}", net("192.0.2.1")), "Network(..)");
+    }
+
     use super::*;
 
     const HEX64: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";

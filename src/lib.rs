@@ -9,7 +9,9 @@
 //! wiki/        the wiki's rules, protocol-neutral, no I/O: page and user names, the model
 //!              types (pages, revisions, accounts, outcomes), the access decision
 //! store/       the only SQL: one SQLite database, returning wiki model types
-//! site         one wiki being served: its settings, store, rate limiters, clock and token key
+//! site         one wiki being served: its settings, store, rate limiters, rendered pages,
+//!              clock and token key
+//! render_cache rendered page bodies by revision, bounded in bytes (used by `site`)
 //! secret       the action-token key file in the data directory (0600)
 //! tls          the OpenSSL acceptor and certificate files
 //! capsule/     the Gemini front-end: server → connection → admission → router → handlers,
@@ -33,7 +35,8 @@
 //!   may use `identity`; `wiki/` does not use `gemini/` and the reverse).
 //! - `store/` imports only `wiki/` and `identity`; it is the only module that uses
 //!   `rusqlite`.
-//! - `site` imports `config`, `store`, `wiki/`, `identity`; never a front-end.
+//! - `site` imports `config`, `store`, `wiki/`, `identity`, `render_cache`; never a front-end.
+//!   `render_cache` imports only `wiki/`.
 //! - Only `tls`, `capsule::connection` and `web::serve` touch OpenSSL types (`capsule::server`
 //!   passes the acceptor through).
 //! - A front-end (`capsule/`, `web/`) imports `handoff` and the core (`site`, `wiki/`, `gemini/`, `store/` handles,
@@ -48,6 +51,7 @@ pub mod gemini;
 pub mod handoff;
 pub mod identity;
 pub mod moving;
+pub mod render_cache;
 pub mod secret;
 pub mod seed;
 pub mod site;

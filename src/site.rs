@@ -1,8 +1,9 @@
-//! `Site`: one wiki being served — its settings, its store, its rate limiters, its clock and
-//! the key its action tokens are made with (loaded by `crate::secret`).
-//! Every front-end shares it; it knows nothing of protocols, statuses or handlers.
+//! `Site`: one wiki being served — its settings, its store, its rate limiters, its cache of
+//! rendered pages, its clock and the key its action tokens are made with (loaded by
+//! `crate::secret`). Every front-end shares it; it knows nothing of protocols, statuses or
+//! handlers. Per-client limits count per [`Network`] (an IPv4 address, an IPv6 /64), never
+//! per address.
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -11,6 +12,8 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::WikiConfig;
+use crate::identity::Network;
+use crate::render_cache::RenderCache;
 use crate::store::Store;
 use crate::wiki::token::TokenKey;
 
@@ -24,8 +27,11 @@ pub struct RateLimited {
 pub struct Site {
     config: WikiConfig,
     store: Store,
-    requests: DefaultKeyedRateLimiter<IpAddr>,
+    requests: DefaultKeyedRateLimiter<Network>,
     edits: DefaultKeyedRateLimiter<i64>,
+    registrations: DefaultKeyedRateLimiter<Network>,
+    registrations_all: governor::DefaultDirectRateLimiter,
+    renders: RenderCache,
     seen: AtomicU64,
     tokens: TokenKey,
 }
@@ -33,10 +39,16 @@ pub struct Site {
 impl Site {
     /// A site serving `store` with `config`, making action tokens with `tokens`.
     pub fn new(config: WikiConfig, store: Store, tokens: TokenKey) -> Self {
-        let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+        let nonzero = |n: u32| NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+        let per_minute = |n: u32| Quota::per_minute(nonzero(n));
+        let per_hour = |n: u32| Quota::per_hour(nonzero(n));
+        let limits = &config.limits;
         Self {
-            requests: RateLimiter::keyed(per_minute(config.limits.requests_per_minute)),
-            edits: RateLimiter::keyed(per_minute(config.limits.edits_per_minute)),
+            requests: RateLimiter::keyed(per_minute(limits.requests_per_minute)),
+            edits: RateLimiter::keyed(per_minute(limits.edits_per_minute)),
+            registrations: RateLimiter::keyed(per_hour(limits.registrations_per_hour)),
+            registrations_all: RateLimiter::direct(per_hour(limits.registrations_per_hour_all)),
+            renders: RenderCache::default(),
             config,
             store,
             seen: AtomicU64::new(0),
@@ -57,6 +69,11 @@ impl Site {
         &self.tokens
     }
 
+    /// Rendered page bodies, one per revision (bounded in bytes).
+    pub fn renders(&self) -> &RenderCache {
+        &self.renders
+    }
+
     /// Current time, Unix seconds UTC.
     pub fn now(&self) -> i64 {
         SystemTime::now()
@@ -64,11 +81,12 @@ impl Site {
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
     }
 
-    /// Counts a request from `client` against `[limits] requests_per_minute`.
+    /// Counts a request from `client`'s network against `[limits] requests_per_minute`.
+    /// Keyed by network: every address of an IPv6 /64 shares one bucket.
     ///
     /// # Errors
     /// [`RateLimited`] with the wait, past the limit.
-    pub fn check_request_rate(&self, client: IpAddr) -> Result<(), RateLimited> {
+    pub fn check_request_rate(&self, client: Network) -> Result<(), RateLimited> {
         self.forget_idle_clients();
         self.requests.check_key(&client).map_err(limited)
     }
@@ -81,11 +99,24 @@ impl Site {
         self.edits.check_key(&account).map_err(limited)
     }
 
+    /// Counts a new account from `client` against `[limits] registrations_per_hour` (per
+    /// network), then `registrations_per_hour_all` (in all). Defends against a registration
+    /// flood: hundreds of accounts a second, each with its own edit budget. The network is
+    /// counted first, so one network's refused attempts never spend the shared budget.
+    ///
+    /// # Errors
+    /// [`RateLimited`] with the wait, past either limit.
+    pub fn check_registration_rate(&self, client: Network) -> Result<(), RateLimited> {
+        self.registrations.check_key(&client).map_err(limited)?;
+        self.registrations_all.check().map_err(limited)
+    }
+
     /// Drops rate-limit state of clients not seen lately, so memory stays bounded.
     fn forget_idle_clients(&self) {
         if self.seen.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
             self.requests.retain_recent();
             self.edits.retain_recent();
+            self.registrations.retain_recent();
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Admission: the two async entry points the connection calls. [`admit`] decides what to do
 //! with a request line — rate limit, parse, and for Titan every check before a body byte is
-//! read — and [`respond`] runs the handler, off the reactor unless it is a quick read.
+//! read — and [`respond`] runs the handler, off the reactor unless it is a quick read (a
+//! quick read that finds slow work to do after all, such as rendering a page missing from the
+//! render cache, is run again on the blocking pool).
 
+use std::cell::Cell;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -10,7 +13,34 @@ use super::handlers;
 use super::router::Route;
 use super::Capsule;
 use crate::gemini::{Authority, Request, RequestError, Response, Scheme};
-use crate::identity::ClientCert;
+use crate::identity::{ClientCert, Network};
+
+thread_local! {
+    /// Set while a quick read runs on a runtime thread (see [`on_reactor`]).
+    static ON_REACTOR: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current handler runs on an async runtime thread, where it must not do slow
+/// work (it returns [`AppError::OffReactor`] instead, and is run again on the blocking pool).
+pub fn on_reactor() -> bool {
+    ON_REACTOR.with(Cell::get)
+}
+
+/// Marks the current thread as a runtime thread running a quick read, until dropped.
+struct ReactorMark;
+
+impl ReactorMark {
+    fn set() -> Self {
+        ON_REACTOR.with(|on| on.set(true));
+        Self
+    }
+}
+
+impl Drop for ReactorMark {
+    fn drop(&mut self) {
+        ON_REACTOR.with(|on| on.set(false));
+    }
+}
 
 /// What the connection should do next with a request.
 #[derive(Debug)]
@@ -39,7 +69,8 @@ pub async fn admit(
     client: IpAddr,
     authority: &Authority,
 ) -> Admission {
-    if let Err(limited) = capsule.site().check_request_rate(client) {
+    let network = Network::of(client);
+    if let Err(limited) = capsule.site().check_request_rate(network) {
         return Admission::Respond {
             path: "-".into(),
             response: AppError::from(limited).to_response(),
@@ -63,6 +94,7 @@ pub async fn admit(
         }
     };
     request.client_cert = client_cert;
+    request.network = Some(network);
     if request.scheme != Scheme::Titan {
         return Admission::Handle(Box::new(request));
     }
@@ -95,7 +127,13 @@ pub async fn admit(
 pub async fn respond(capsule: &Arc<Capsule>, request: Request) -> Response {
     let route = Route::from_request(&request);
     if route.as_ref().map_or(true, Route::is_quick_read) {
-        return handlers::answer(route, &request, capsule);
+        let quick = {
+            let _mark = ReactorMark::set();
+            handlers::answer_quick(route.clone(), &request, capsule)
+        };
+        if let Some(response) = quick {
+            return response;
+        }
     }
     let capsule = Arc::clone(capsule);
     tokio::task::spawn_blocking(move || handlers::answer(route, &request, &capsule))

@@ -1,10 +1,10 @@
 //! One client connection, start to finish: TLS handshake, a capped and deadline-bound read of
 //! the request line (and a Titan body when one is admitted), the client certificate turned
-//! into a `ClientCert`, the app's answer written, and `close_notify` sent on every path.
+//! into a `ClientCert`, the app's answer written, and `close_notify` sent on every path. Until
+//! its request line is in, a connection may be shed (see `slots`) and then simply closes.
 //! This is the only place bytes are read from or written to a client.
 
 use std::net::IpAddr;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -15,6 +15,7 @@ use tokio::time::timeout;
 use tokio_openssl::SslStream;
 
 use super::admission::{self, Admission};
+use super::slots::Unready;
 use super::Capsule;
 use crate::config::Timeouts;
 use crate::gemini::{Authority, Response};
@@ -33,10 +34,12 @@ enum LineRead {
     Closed,
 }
 
-/// Serves one accepted TCP connection; never panics on client behaviour.
+/// Serves one accepted TCP connection; never panics on client behaviour. `unready` is shed
+/// (the connection closes) if the server needs the slot before the request line is in.
 pub async fn serve(
     tcp: TcpStream,
     client: IpAddr,
+    unready: Unready,
     acceptor: Arc<SslAcceptor>,
     app: Arc<Capsule>,
     authority: Arc<Authority>,
@@ -49,20 +52,22 @@ pub async fn serve(
     let Ok(mut stream) = SslStream::new(ssl, tcp) else {
         return;
     };
-    match timeout(timeouts.handshake, Pin::new(&mut stream).accept()).await {
-        Ok(Ok(())) => {}
-        Ok(Err(err)) => {
-            tracing::debug!(error = %err, "TLS handshake failed");
-            return;
-        }
-        Err(_) => {
-            tracing::debug!("TLS handshake timed out");
-            return;
-        }
+    if !handshake(&mut stream, &unready, timeouts).await {
+        return;
     }
     let cert = tls::client_cert(stream.ssl());
     let fingerprint = cert.as_ref().map(|c| c.fingerprint.short());
-    let (line, leftover) = match timeout(timeouts.request, read_line(&mut stream)).await {
+    let read = tokio::select! {
+        () = unready.shed() => {
+            tracing::debug!("connection shed before its request line");
+            close(&mut stream, timeouts).await;
+            return;
+        }
+        read = timeout(timeouts.request, read_line(&mut stream)) => read,
+    };
+    drop(unready);
+    let anonymous = cert.is_none();
+    let (line, leftover) = match read {
         Ok(Ok(LineRead::Line(line, rest))) => match app.http_handoff() {
             // A browser on the Gemini port (Phoebe's behaviour): the web front-end answers.
             Some(http) if crate::handoff::is_http_request_line(&line) => {
@@ -92,11 +97,14 @@ pub async fn serve(
             response,
             drain,
         } => {
-            let _ = timeout(
-                timeouts.body,
-                drain_body(&mut stream, drain, leftover.len()),
-            )
-            .await;
+            // With no identity to account for it, a refused upload's body gets a few seconds,
+            // not the full body timeout (a dribbled upload would hold its slot otherwise).
+            let bound = if anonymous {
+                timeouts.rejected_drain
+            } else {
+                timeouts.body
+            };
+            let _ = timeout(bound, drain_body(&mut stream, drain, leftover.len())).await;
             (path, response)
         }
         Admission::Handle(request) => {
@@ -124,6 +132,32 @@ pub async fn serve(
     };
     finish(&mut stream, &response, timeouts).await;
     log(&response, &path, started, fingerprint.as_deref());
+}
+
+/// The TLS handshake within its deadline; `false` if it failed, timed out or was shed.
+async fn handshake(
+    stream: &mut SslStream<TcpStream>,
+    unready: &Unready,
+    timeouts: Timeouts,
+) -> bool {
+    let done = tokio::select! {
+        () = unready.shed() => {
+            tracing::debug!("connection shed during its TLS handshake");
+            return false;
+        }
+        done = timeout(timeouts.handshake, Pin::new(stream).accept()) => done,
+    };
+    match done {
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
+            tracing::debug!(error = %err, "TLS handshake failed");
+            false
+        }
+        Err(_) => {
+            tracing::debug!("TLS handshake timed out");
+            false
+        }
+    }
 }
 
 /// Reads until CRLF, at most [`MAX_LINE`] bytes; a bare LF does not end the line.

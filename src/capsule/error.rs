@@ -5,7 +5,7 @@
 
 use crate::capsule::router::RouteError;
 use crate::capsule::templates::TemplateError;
-use crate::gemini::{RequestError, Response};
+use crate::gemini::{RequestError, Response, Status};
 use crate::site::RateLimited;
 use crate::store::StoreError;
 
@@ -39,8 +39,15 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("template: {0}")]
     Template(#[from] TemplateError),
+    /// Too many new accounts from this network or in all; retry after this many seconds (44).
+    #[error("too many registrations; wait {0} s")]
+    TooManyRegistrations(u64),
     #[error("internal: {0}")]
     Internal(String),
+    /// A quick read found slow work to do (a page render missing from the cache); the
+    /// admission runs the request again on the blocking pool. Never reaches a client there.
+    #[error("slow work on the reactor")]
+    OffReactor,
 }
 
 impl From<RateLimited> for AppError {
@@ -61,6 +68,10 @@ impl AppError {
             Self::CertNotAuthorised(message) => Response::cert_not_authorised(message.as_str()),
             Self::CertNotValid(message) => Response::cert_not_valid(message.as_str()),
             Self::SlowDown(seconds) => Response::slow_down(*seconds),
+            Self::TooManyRegistrations(seconds) => Response::with_status(
+                Status::SlowDown,
+                format!("Too many new accounts: wait {seconds} seconds"),
+            ),
             Self::Store(StoreError::Busy) => {
                 tracing::warn!("database locked by another connection");
                 Response::temporary_failure("The wiki is busy, try again in a few seconds")
@@ -69,7 +80,7 @@ impl AppError {
                 tracing::error!("database write failed: the disk is full");
                 Response::temporary_failure("The server is out of disk space")
             }
-            Self::Store(_) | Self::Template(_) | Self::Internal(_) => {
+            Self::Store(_) | Self::Template(_) | Self::Internal(_) | Self::OffReactor => {
                 tracing::error!(error = %self, "request failed");
                 Response::temporary_failure(
                     "Something went wrong on the server; please try again in a moment",

@@ -1,7 +1,7 @@
 //! The Gemini front-end: everything that speaks Gemini over TLS, on top of the wiki core.
 //! [`Capsule`] is its state (the [`Site`] it serves and the loaded templates); the request
-//! path runs `server` → `connection` → `admission` → `router` → `handlers`, and `urls` builds
-//! every URL the handlers and templates print (the router's inverse).
+//! path runs `server` (with `slots`) → `connection` → `admission` → `router` → `handlers`, and
+//! `urls` builds every URL the handlers and templates print (the router's inverse).
 
 pub mod admission;
 pub mod connection;
@@ -10,15 +10,20 @@ pub mod error;
 pub mod handlers;
 pub mod router;
 pub mod server;
+pub mod slots;
 pub mod templates;
 pub mod urls;
 
 use std::sync::Arc;
 
 use crate::config::WikiConfig;
+use crate::gemini::render_page;
 use crate::handoff::HttpHandoff;
+use crate::render_cache::RenderKey;
 use crate::site::Site;
 use crate::store::Store;
+use crate::wiki::model::Revision;
+use crate::wiki::PageFormat;
 
 use error::AppError;
 use templates::{TemplateError, Templates};
@@ -77,6 +82,26 @@ impl Capsule {
     /// Current time, Unix seconds UTC.
     pub fn now(&self) -> i64 {
         self.site.now()
+    }
+
+    /// `revision` of page `name` rendered as gemtext, once per revision: later views get
+    /// the cached body. Defends against a costly page (98 KB of Markdown once took 2.1 s of
+    /// CPU) costing that again on every view.
+    ///
+    /// # Errors
+    /// [`AppError::OffReactor`] when a Markdown page is missing from the cache and this runs
+    /// on a runtime thread: the admission runs the request again on the blocking pool.
+    pub fn rendered(&self, name: &str, revision: &Revision) -> Result<Arc<str>, AppError> {
+        let key = RenderKey::of(name, revision);
+        if let Some(body) = self.site.renders().get(&key) {
+            return Ok(body);
+        }
+        let markdown = revision.format == PageFormat::Markdown;
+        if markdown && admission::on_reactor() {
+            return Err(AppError::OffReactor);
+        }
+        let body = render_page(name, &revision.text, markdown);
+        Ok(self.site.renders().insert(key, body))
     }
 
     /// Counts an edit by `account`.

@@ -1,6 +1,8 @@
 //! The accept loop, written once: bind with a large backlog, cap open connections with a
-//! semaphore (excess connections wait in the backlog), retry transient accept errors, spawn
-//! one task per connection, and on shutdown stop accepting and wait (bounded) for open ones.
+//! semaphore (excess connections wait in the backlog) and per client network (excess ones
+//! are closed at once), shed connections that have not sent their request when near the cap,
+//! retry transient accept errors, spawn one task per connection, and on shutdown stop
+//! accepting and wait (bounded) for open ones.
 
 use std::io;
 use std::net::SocketAddr;
@@ -14,9 +16,11 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::slots::Slots;
 use super::{connection, Capsule};
 use crate::config::{ServerConfig, Timeouts};
 use crate::gemini::Authority;
+use crate::identity::Network;
 
 /// Listen backlog: a small one drops SYNs under bursts and adds 1–3 s client stalls.
 const BACKLOG: i32 = 4096;
@@ -48,31 +52,35 @@ pub async fn run(
     settings: &ServerConfig,
     shutdown: CancellationToken,
 ) {
-    let shared = Arc::new(Shared {
-        acceptor: Arc::new(acceptor),
-        limit: Arc::new(Semaphore::new(settings.max_connections)),
-        tracker: TaskTracker::new(),
-        timeouts: settings.timeouts,
-        shutdown,
-        app,
-    });
+    let acceptor = Arc::new(acceptor);
+    let limit = Arc::new(Semaphore::new(settings.max_connections));
+    let slots = Slots::new(settings.connections_per_client);
+    let tracker = TaskTracker::new();
     let mut loops = Vec::new();
     for listener in listeners {
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(1965);
-        let authority = Arc::new(Authority {
-            hosts: shared.app.config().hostnames.clone(),
-            port,
-        });
+        let shared = Shared {
+            acceptor: Arc::clone(&acceptor),
+            app: Arc::clone(&app),
+            authority: Arc::new(Authority {
+                hosts: app.config().hostnames.clone(),
+                port,
+            }),
+            limit: Arc::clone(&limit),
+            reserve: (settings.max_connections / 8).max(1),
+            slots: Arc::clone(&slots),
+            tracker: tracker.clone(),
+            timeouts: settings.timeouts,
+        };
         loops.push(tokio::spawn(accept_loop(
             listener,
-            authority,
-            Arc::clone(&shared),
+            shared,
+            shutdown.clone(),
         )));
     }
     for accept in loops {
         let _ = accept.await;
     }
-    let tracker = &shared.tracker;
     tracker.close();
     let grace = settings.timeouts.shutdown;
     if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
@@ -83,19 +91,22 @@ pub async fn run(
     }
 }
 
-/// What every accept loop shares.
+/// What one listener's accept loop shares with the others.
 struct Shared {
     acceptor: Arc<SslAcceptor>,
     app: Arc<Capsule>,
-    /// One permit per open connection (`max_connections`).
+    authority: Arc<Authority>,
+    /// The global cap on open connections.
     limit: Arc<Semaphore>,
+    /// Below this many free slots, each new connection sheds one that has not sent its
+    /// request yet.
+    reserve: usize,
+    slots: Arc<Slots>,
     tracker: TaskTracker,
     timeouts: Timeouts,
-    shutdown: CancellationToken,
 }
 
-async fn accept_loop(listener: TcpListener, authority: Arc<Authority>, shared: Arc<Shared>) {
-    let shutdown = &shared.shutdown;
+async fn accept_loop(listener: TcpListener, shared: Shared, shutdown: CancellationToken) {
     let mut backoff = Duration::from_millis(5);
     loop {
         // Take a slot before accepting, so connections past the cap wait in the backlog.
@@ -123,17 +134,27 @@ async fn accept_loop(listener: TcpListener, authority: Arc<Authority>, shared: A
                 continue;
             }
         };
+        let Some(network_slot) = shared.slots.open(Network::of(addr.ip())) else {
+            // Past `connections_per_client`: closed at once, before any TLS work.
+            tracing::debug!("connection refused: its network holds too many");
+            continue;
+        };
+        if shared.limit.available_permits() < shared.reserve {
+            shared.slots.shed_oldest_unready();
+        }
         let connection = connection::serve(
             tcp,
             addr.ip(),
+            shared.slots.unready(),
             Arc::clone(&shared.acceptor),
             Arc::clone(&shared.app),
-            Arc::clone(&authority),
+            Arc::clone(&shared.authority),
             shared.timeouts,
         );
         shared.tracker.spawn(async move {
             connection.await;
-            // The slot is held for exactly as long as the connection is open.
+            // The slots are held for exactly as long as the connection is open.
+            drop(network_slot);
             drop(permit);
         });
     }

@@ -9,7 +9,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use super::authority::{parse_authority, Authority};
 use super::response::Status;
 use super::titan::{self, TitanError, TitanParams};
-use crate::identity::ClientCert;
+use crate::identity::{ClientCert, Network};
 
 /// The longest request URL, in bytes, not counting the CRLF terminator.
 pub const MAX_URL_LEN: usize = 1024;
@@ -65,6 +65,9 @@ pub struct Request {
     pub client_cert: Option<ClientCert>,
     /// A Titan upload's body, set by the connection once it has been admitted and read.
     pub body: Option<Vec<u8>>,
+    /// The client's network (for per-network limits), set by admission; never by `parse`.
+    /// Its `Debug` shows no address.
+    pub network: Option<Network>,
 }
 
 /// Broken percent-encoding in a path segment, query or Titan value.
@@ -202,6 +205,7 @@ impl Request {
             titan,
             url: url.to_owned(),
             client_cert: None,
+            network: None,
             body: None,
         })
     }

@@ -18,6 +18,7 @@ use super::handlers::{self, chrome};
 use super::reply::{Reply, CACHE_NONE, HTML, TEXT};
 use super::router::route;
 use super::{Chrome, Visit, Web};
+use crate::identity::Network;
 
 /// Answers `request` from `client` (its network is what the rate limit counts), arriving
 /// over `scheme` (`https` or `http`).
@@ -69,7 +70,7 @@ async fn answer<B>(
         .or_else(|| request.uri().authority().map(|a| a.as_str()));
     let visit = Visit::new(host, scheme, web.own());
     let path = request.uri().path().to_string();
-    if let Err(limited) = web.site().check_request_rate(client) {
+    if let Err(limited) = web.site().check_request_rate(Network::of(client)) {
         return error_page(&web, &visit, &WebError::from(limited), &path);
     }
     let routed = route(request.uri().path(), request.uri().query());

@@ -13,6 +13,8 @@ mod editing;
 mod hardening;
 /// Moving in and out: Phoebe import, backup, export and its import (SPEC §9, issue 14).
 mod import;
+/// Issue 11: per-network connection and registration limits, shedding, the render cache.
+mod limits;
 /// Phoebe's URLs keep working after a move (SPEC §9, issue 14).
 mod moved;
 /// Issue 16: CLI listings and wording, the last-admin guard, link-code recovery.

@@ -45,7 +45,8 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// A server with default settings (and a generous request rate limit).
+    /// A server with default settings (and generous per-client limits: tests that need one
+    /// set it).
     pub fn start() -> Self {
         Self::start_with(|_| {})
     }
@@ -71,6 +72,9 @@ impl TestServer {
         let mut config = Config::defaults(dir.path()).expect("default config");
         config.wiki.limits.requests_per_minute = 100_000;
         config.wiki.limits.edits_per_minute = 100_000;
+        config.wiki.limits.registrations_per_hour = 100_000;
+        config.wiki.limits.registrations_per_hour_all = 100_000;
+        config.server.connections_per_client = 100_000;
         adjust(&mut config);
         let store = Store::open(&dir.path().join("gemwiki.sqlite")).expect("store");
         prepare(&store);

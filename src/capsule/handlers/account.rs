@@ -83,6 +83,11 @@ pub fn register(
             (Role::Editor, later_state)
         }
     };
+    if let Some(network) = request.network {
+        app.site()
+            .check_registration_rate(network)
+            .map_err(|limited| AppError::TooManyRegistrations(limited.wait_seconds))?;
+    }
     match store.create_account_with(&name, cert, app.now(), pick)? {
         CreateAccount::Created(_) | CreateAccount::CertificateInUse => {
             Ok(Response::redirect(ACCOUNT))

@@ -34,6 +34,23 @@ pub fn answer(route: Result<Route, RouteError>, request: &Request, app: &Capsule
         .unwrap_or_else(|err| err.to_response())
 }
 
+/// Like [`answer`] on a runtime thread: `None` when the handler found it must do slow work
+/// ([`AppError::OffReactor`]), so the caller runs it again on the blocking pool.
+pub fn answer_quick(
+    route: Result<Route, RouteError>,
+    request: &Request,
+    app: &Capsule,
+) -> Option<Response> {
+    match route
+        .map_err(AppError::from)
+        .and_then(|route| handle(route, request, app))
+    {
+        Ok(response) => Some(response),
+        Err(AppError::OffReactor) => None,
+        Err(err) => Some(err.to_response()),
+    }
+}
+
 fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, AppError> {
     match route {
         Route::Home => page::home(app),

@@ -6,21 +6,18 @@ use minijinja::context;
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::format_time;
 use crate::capsule::Capsule;
-use crate::gemini::render_page;
 use crate::gemini::Response;
 use crate::wiki::model::Page;
-use crate::wiki::{PageFormat, PageName};
+use crate::wiki::PageName;
 
 /// `/`: the main page rendered, then the wiki's menu.
 pub fn home(app: &Capsule) -> Result<Response, AppError> {
     let config = app.config();
     let body = match PageName::new(&config.main_page) {
         Ok(name) => match app.store().page(&name)? {
-            Some(page) if !page.current.deleted => render_page(
-                name.as_str(),
-                &page.current.text,
-                page.current.format == PageFormat::Markdown,
-            ),
+            Some(page) if !page.current.deleted => {
+                app.rendered(name.as_str(), &page.current)?.to_string()
+            }
             _ => format!("# {}\n\nThis wiki has no main page yet.\n", config.title),
         },
         Err(_) => format!("# {}\n", config.title),
@@ -55,17 +52,13 @@ pub fn show(app: &Capsule, name: &PageName, rev: Option<u32>) -> Result<Response
         }
     };
     let old = revision.number != page.current.number;
-    let body = render_page(
-        name.as_str(),
-        &revision.text,
-        revision.format == PageFormat::Markdown,
-    );
+    let body = app.rendered(name.as_str(), &revision)?;
     let out = app.templates().render(
         "page.gmi",
         context! {
             name => name.as_str(),
             link => name.encoded(),
-            body => body,
+            body => &*body,
             old => old,
             rev => revision.number,
             revisions => page.revisions,
