@@ -331,7 +331,7 @@ fn revision(segment: &str) -> Result<u32, RouteError> {
 }
 
 /// The list page asked for with `?page=N` (or `?N`); 1 when absent or unreadable.
-fn list_page(query: Option<&str>) -> u32 {
+pub fn list_page(query: Option<&str>) -> u32 {
     query
         .map(|q| q.strip_prefix("page=").unwrap_or(q))
         .and_then(|n| n.trim().parse::<u32>().ok())

@@ -84,6 +84,34 @@ impl Store {
         Ok(accounts)
     }
 
+    /// One page of accounts for the admin page: pending ones first (what an admin comes to
+    /// handle), then by name ignoring ASCII case; and how many accounts there are in all.
+    /// Paged in SQL, so a flood of registrations cannot make the page unbounded.
+    pub fn accounts_page(&self, offset: u32, limit: u32) -> Result<(Vec<Account>, u64)> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(concat!(
+                select_account!(),
+                "ORDER BY a.state <> 'pending', a.name COLLATE NOCASE, a.id LIMIT ?1 OFFSET ?2"
+            ))?;
+            let rows = stmt.query_map(params![limit, offset], account_from_row)?;
+            let accounts = rows.collect::<rusqlite::Result<_>>()?;
+            let total: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+            Ok((accounts, u64::try_from(total).unwrap_or(0)))
+        })
+    }
+
+    /// Accounts waiting for an admin's approval.
+    pub fn pending_count(&self) -> Result<u64> {
+        self.read(|conn| {
+            let n: i64 = conn.query_row(
+                "SELECT count(*) FROM accounts WHERE state = 'pending'",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+
     /// Creates an account with `cert` as its first certificate. The caller has checked that
     /// `name` follows the naming rules; uniqueness (by look, ignoring case) is checked here.
     pub fn create_account(

@@ -625,3 +625,63 @@ fn admins_restore_an_old_revision_under_their_name() {
         .get_as(&admin, "/do/admin/restore/Nothing/1")
         .assert_status(51);
 }
+
+/// Issue 11: a registration flood cannot make `/do/admin` unbounded; accounts come 50 to a
+/// page, pending ones first.
+#[test]
+fn the_admin_page_lists_accounts_fifty_to_a_page_pending_first() {
+    let server = TestServer::start();
+    let admin = TestCert::ec("boss");
+    crate::support::register_as(&server, &admin, "boss", Role::Admin, AccountState::Active);
+    for n in 0..54 {
+        let state = if n == 53 {
+            AccountState::Pending
+        } else {
+            AccountState::Active
+        };
+        let cert = TestCert::ec(&format!("user{n:02}"));
+        crate::support::register_as(&server, &cert, &format!("user{n:02}"), Role::Editor, state);
+    }
+    let account_lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("* ") && l.contains(": editor") || l.starts_with("* boss"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let first = server.get_as(&admin, "/do/admin").assert_status(20).text();
+    let lines = account_lines(&first);
+    assert_eq!(lines.len(), 50, "{first}");
+    assert_eq!(lines[0], "* user53: editor, pending");
+    assert_eq!(lines[1], "* boss: admin, active (you)");
+    assert_eq!(lines[2], "* user00: editor, active");
+    assert!(
+        first
+            .lines()
+            .any(|l| l == "=> /do/admin?page=2 More accounts"),
+        "{first}"
+    );
+    assert!(!first.contains("Previous accounts"), "{first}");
+
+    let second = server
+        .get_as(&admin, "/do/admin?page=2")
+        .assert_status(20)
+        .text();
+    let lines = account_lines(&second);
+    assert_eq!(
+        lines,
+        [
+            "* user48: editor, active",
+            "* user49: editor, active",
+            "* user50: editor, active",
+            "* user51: editor, active",
+            "* user52: editor, active",
+        ]
+    );
+    assert!(
+        second
+            .lines()
+            .any(|l| l == "=> /do/admin Previous accounts"),
+        "{second}"
+    );
+    assert!(!second.contains("More accounts"), "{second}");
+}

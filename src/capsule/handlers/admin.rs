@@ -7,11 +7,11 @@
 use serde::Serialize;
 
 use crate::capsule::error::AppError;
-use crate::capsule::handlers::format_time;
 use crate::capsule::handlers::guard::{require, Need, Who};
 use crate::capsule::handlers::intent::{account_version, confirmed, refuse, Act, Refusal};
 use crate::capsule::handlers::page::gemtext;
-use crate::capsule::router::AdminAction;
+use crate::capsule::handlers::{format_time, offset, paging, PAGE_SIZE};
+use crate::capsule::router::{list_page, AdminAction};
 use crate::capsule::{urls, Capsule};
 use crate::gemini::{Request, Response};
 use crate::wiki::model::{Account, AccountState, Author, Change};
@@ -32,7 +32,7 @@ pub fn admin(
 ) -> Result<Response, AppError> {
     let who = require(request, app, Need::Admin)?;
     if action == AdminAction::Overview {
-        return overview(app, &who);
+        return overview(app, &who, list_page(request.query.as_deref()));
     }
     precheck(app, &who, &action)?;
     let target = target(&action);
@@ -61,7 +61,7 @@ pub fn admin(
         }
     }
     match action {
-        AdminAction::Overview => overview(app, &who),
+        AdminAction::Overview => overview(app, &who, list_page(request.query.as_deref())),
         AdminAction::Approve { account } => set_state(app, &who, &account, AccountState::Active),
         AdminAction::Suspend { account } => set_state(app, &who, &account, AccountState::Suspended),
         AdminAction::Lock { name } => set_lock(app, &name, true),
@@ -178,7 +178,10 @@ fn action_url(app: &Capsule, who: &Who, action: &AdminAction) -> Result<String, 
 #[derive(Serialize)]
 struct AdminPage {
     accounts: Vec<AccountLine>,
-    pending: usize,
+    pending: u64,
+    /// Links to the previous and next page of accounts.
+    prev: Option<String>,
+    next: Option<String>,
     pages: Vec<PageLine>,
     home_url: &'static str,
 }
@@ -209,15 +212,12 @@ struct PageLine {
     unlock_url: String,
 }
 
-fn overview(app: &Capsule, who: &Who) -> Result<Response, AppError> {
-    let mut accounts = app.store().accounts()?;
-    // Pending first: they are what an admin comes here to handle. The sort is stable, so
-    // each group stays in name order.
-    accounts.sort_by_key(|a| a.state != AccountState::Pending);
-    let pending = accounts
-        .iter()
-        .filter(|a| a.state == AccountState::Pending)
-        .count();
+/// `/do/admin[?page=N]`: accounts paged (pending first), then recently changed pages.
+fn overview(app: &Capsule, who: &Who, page: u32) -> Result<Response, AppError> {
+    let (accounts, total) = app.store().accounts_page(offset(page), PAGE_SIZE)?;
+    let pending = app.store().pending_count()?;
+    let shown = u64::from(offset(page)) + accounts.len() as u64;
+    let (prev, next) = paging(urls::ADMIN, page, shown < total);
     let accounts = accounts
         .into_iter()
         .map(|a| account_line(app, who, a))
@@ -226,6 +226,8 @@ fn overview(app: &Capsule, who: &Who) -> Result<Response, AppError> {
     let context = AdminPage {
         accounts,
         pending,
+        prev,
+        next,
         pages,
         home_url: urls::HOME,
     };
