@@ -685,3 +685,36 @@ fn the_admin_page_lists_accounts_fifty_to_a_page_pending_first() {
     );
     assert!(!second.contains("More accounts"), "{second}");
 }
+
+/// Issue 16: a code typed from a certificate that already has an account binds nothing, and
+/// the answer says so instead of silently showing the account page.
+#[test]
+fn a_code_typed_from_a_registered_certificate_says_it_binds_nothing() {
+    let server = TestServer::start();
+    let alice = registered(&server, "alice");
+    let code = link_code(&server, &alice);
+    let bob = registered(&server, "bob");
+    let reply = server.get_as(&bob, &format!("/do/account/claim?{code}"));
+    reply.assert_status(20);
+    assert_eq!(
+        reply.text().lines().collect::<Vec<_>>(),
+        [
+            "# Nothing to claim",
+            "",
+            "This certificate is already registered, as bob, so a link code cannot bind it to \
+             another account. Codes are for a new certificate: create one in your client and \
+             open /do/account/claim with it.",
+            "",
+            "=> /do/account Your account",
+        ]
+    );
+    assert_eq!(account(&server, "bob").name, "bob");
+    assert_eq!(
+        server
+            .store()
+            .certificates(account(&server, "alice").id)
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -56,8 +56,13 @@ pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
 pub fn claim(app: &Capsule, request: &Request, token: Option<&str>) -> Result<Response, AppError> {
     let cert = valid_cert(request, app)?;
     let store = app.store();
-    if store.account_by_fingerprint(&cert.fingerprint)?.is_some() {
-        return Ok(Response::redirect(ACCOUNT));
+    if let Some(account) = store.account_by_fingerprint(&cert.fingerprint)? {
+        // Nothing typed: the person is simply sent to their account. A code typed from a
+        // registered certificate binds nothing, and the answer says so.
+        return Ok(match typed(request) {
+            Some(_) => already_registered(app, &account.name),
+            None => Response::redirect(ACCOUNT),
+        });
     }
     // Defends against login forgery: `/do/account/claim?CODE` written by an editor must not
     // bind a newcomer's certificate to the editor's account.
@@ -79,11 +84,31 @@ pub fn claim(app: &Capsule, request: &Request, token: Option<&str>) -> Result<Re
         ));
     };
     match store.claim_link_code(&link_code::hash(code), cert, app.now())? {
-        ClaimOutcome::Bound(_) | ClaimOutcome::CertificateInUse => Ok(Response::redirect(ACCOUNT)),
+        ClaimOutcome::Bound(_) => Ok(Response::redirect(ACCOUNT)),
+        ClaimOutcome::CertificateInUse => match store.account_by_fingerprint(&cert.fingerprint)? {
+            Some(account) => Ok(already_registered(app, &account.name)),
+            None => Ok(Response::redirect(ACCOUNT)),
+        },
         ClaimOutcome::InvalidCode => Ok(Response::input(
             "That code is wrong, used or expired; get a new one at /do/account/link",
         )),
     }
+}
+
+/// A claim from a certificate that already has an account binds nothing: say so, rather than
+/// sending the person to an account page that looks as if the code had worked.
+fn already_registered(app: &Capsule, name: &str) -> Response {
+    let mut page = Gemtext::new();
+    page.heading(1, "Nothing to claim")
+        .blank()
+        .text(&format!(
+            "This certificate is already registered, as {name}, so a link code cannot bind it \
+             to another account. Codes are for a new certificate: create one in your client \
+             and open /do/account/claim with it."
+        ))
+        .blank()
+        .link(ACCOUNT, "Your account");
+    gemtext(app, page.finish())
 }
 
 /// The code of `account`'s link code expiring at `expires`, derived from the token key:
