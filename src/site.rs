@@ -4,15 +4,17 @@
 //! handlers. Per-client limits count per [`Network`] (an IPv4 address, an IPv6 /64), never
 //! per address.
 
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::WikiConfig;
-use crate::identity::Network;
+use crate::identity::{Fingerprint, Network};
 use crate::render_cache::RenderCache;
 use crate::store::Store;
 use crate::wiki::token::TokenKey;
@@ -33,6 +35,9 @@ pub struct Site {
     registrations_all: governor::DefaultDirectRateLimiter,
     renders: RenderCache,
     seen: AtomicU64,
+    /// When each certificate's "last used" was last written, so it is written at most once a
+    /// minute per certificate (every authenticated request would otherwise be a write).
+    cert_uses: Mutex<HashMap<Fingerprint, i64>>,
     tokens: TokenKey,
 }
 
@@ -52,6 +57,7 @@ impl Site {
             config,
             store,
             seen: AtomicU64::new(0),
+            cert_uses: Mutex::new(HashMap::new()),
             tokens,
         }
     }
@@ -72,6 +78,23 @@ impl Site {
     /// Rendered page bodies, one per revision (bounded in bytes).
     pub fn renders(&self) -> &RenderCache {
         &self.renders
+    }
+
+    /// Records that `fp` was used on an authenticated request at `now`; whether its "last
+    /// used" time is due to be written (at most once a minute per certificate). The map is
+    /// cleared past 10,000 entries, so memory stays bounded whatever certificates visit.
+    pub fn certificate_use_due(&self, fp: &Fingerprint, now: i64) -> bool {
+        let Ok(mut uses) = self.cert_uses.lock() else {
+            return false;
+        };
+        if uses.get(fp).is_some_and(|last| now - last < 60) {
+            return false;
+        }
+        if uses.len() >= 10_000 {
+            uses.clear();
+        }
+        uses.insert(*fp, now);
+        true
     }
 
     /// Current time, Unix seconds UTC.

@@ -718,3 +718,16 @@ fn a_code_typed_from_a_registered_certificate_says_it_binds_nothing() {
         1
     );
 }
+
+/// Issue 16: "last used" follows every authenticated request, not only the account page.
+#[test]
+fn last_use_is_recorded_on_any_authenticated_request() {
+    let server = TestServer::start();
+    let cert = registered(&server, "alice");
+    let id = account(&server, "alice").id;
+    let last_used = || server.store().certificates(id).unwrap()[0].last_used;
+    let before = last_used();
+    server.get_as(&cert, "/do/edit/Welcome").assert_status(20);
+    let after = last_used();
+    assert!(after.is_some() && after != before, "{before:?} → {after:?}");
+}

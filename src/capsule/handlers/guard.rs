@@ -37,7 +37,22 @@ pub fn decide(
         Some(cert) => app.store().account_by_fingerprint(&cert.fingerprint)?,
         None => None,
     };
-    Ok(access::decide(cert, account.as_ref(), app.now(), need))
+    let decision = access::decide(cert, account.as_ref(), app.now(), need);
+    if let Ok(who) = &decision {
+        record_use(app, who);
+    }
+    Ok(decision)
+}
+
+/// Keeps a certificate's "last used" current on every authenticated request, written at
+/// most once a minute. A failed write (the database busy) never fails the request.
+fn record_use(app: &Capsule, who: &Who) {
+    let (fp, now) = (&who.cert.fingerprint, app.now());
+    if app.site().certificate_use_due(fp, now) {
+        if let Err(err) = app.store().touch_certificate(fp, now) {
+            tracing::debug!(error = %err, "could not record a certificate's last use");
+        }
+    }
 }
 
 /// The whole decision order; on success, who is asking.
