@@ -33,6 +33,10 @@ pub enum Route {
     Index {
         page: u32,
     },
+    /// `/do/files`: the uploaded files, paged.
+    Files {
+        page: u32,
+    },
     Changes {
         page: u32,
     },
@@ -225,6 +229,7 @@ impl Route {
         let token = |t: &str| Some(t.to_string());
         Ok(match rest {
             ["index"] => Self::Index { page },
+            ["files"] => Self::Files { page },
             ["changes"] => Self::Changes { page },
             ["atom"] => Self::Atom,
             ["rss"] => Self::Moved(Moved::Rss),
@@ -314,6 +319,7 @@ impl Route {
                 | Self::History { .. }
                 | Self::File { .. }
                 | Self::Index { .. }
+                | Self::Files { .. }
                 | Self::Changes { .. }
                 | Self::Atom
                 | Self::New

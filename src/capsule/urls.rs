@@ -20,6 +20,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 pub const HOME: &str = "/";
 pub const INDEX: &str = "/do/index";
+pub const FILES: &str = "/do/files";
 pub const CHANGES: &str = "/do/changes";
 pub const ATOM: &str = "/do/atom";
 pub const SEARCH: &str = "/do/search";
@@ -55,6 +56,7 @@ pub fn path(route: &Route) -> String {
         Route::Diff { name, rev } => format!("/diff/{}/{rev}", n(name)),
         Route::File { name } => format!("/file/{}", n(name)),
         Route::Index { page } => with_page(INDEX, *page),
+        Route::Files { page } => with_page(FILES, *page),
         Route::Changes { page } => with_page(CHANGES, *page),
         Route::Atom => ATOM.into(),
         Route::Search => SEARCH.into(),
@@ -266,7 +268,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_global(
         "urls",
         minijinja::context! {
-            home => HOME, index => INDEX, changes => CHANGES, atom => ATOM, search => SEARCH,
+            home => HOME, index => INDEX, files => FILES, changes => CHANGES, atom => ATOM, search => SEARCH,
             new => NEW, register => REGISTER, account => ACCOUNT, admin => ADMIN,
             account_link => ACCOUNT_LINK, account_claim => ACCOUNT_CLAIM,
         },
@@ -364,6 +366,8 @@ mod tests {
             },
             Route::File { name: odd.clone() },
             Route::Index { page: 2 },
+            Route::Files { page: 1 },
+            Route::Files { page: 3 },
             Route::Changes { page: 1 },
             Route::Atom,
             Route::Search,

@@ -4,8 +4,8 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{author_columns, byte_size, page_name, Result, Store};
-use crate::wiki::model::{Author, SaveOutcome, StoredFile};
+use super::{author_columns, byte_size, count_column, page_name, Result, Store};
+use crate::wiki::model::{Author, FileEntry, SaveOutcome, StoredFile};
 use crate::wiki::PageName;
 
 impl Store {
@@ -49,6 +49,33 @@ impl Store {
                 byte_size(data.len())
             ])?;
             Ok(SaveOutcome::Created(number))
+        })
+    }
+
+    /// One page of the uploaded files, by name, each with its current version; and how many
+    /// files there are. Reads no file data.
+    pub fn file_listing(&self, offset: u32, limit: u32) -> Result<(Vec<FileEntry>, u64)> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT f.name, f.mime, f.size, f.created, COALESCE(a.name, f.author_label), \
+                 f.number FROM files f LEFT JOIN accounts a ON a.id = f.author_id \
+                 WHERE f.number = (SELECT max(g.number) FROM files g WHERE g.name = f.name) \
+                 ORDER BY f.name LIMIT ?1 OFFSET ?2",
+            )?;
+            let rows = stmt.query_map(params![limit, offset], |row| {
+                Ok(FileEntry {
+                    name: page_name(row, 0)?,
+                    mime: row.get(1)?,
+                    size: count_column(row, 2)?,
+                    created: row.get(3)?,
+                    author: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    versions: row.get(5)?,
+                })
+            })?;
+            let files = rows.collect::<rusqlite::Result<_>>()?;
+            let total: i64 =
+                conn.query_row("SELECT count(DISTINCT name) FROM files", [], |r| r.get(0))?;
+            Ok((files, u64::try_from(total).unwrap_or(0)))
         })
     }
 

@@ -102,6 +102,20 @@ pub struct StoredFile {
     pub author: String,
 }
 
+/// One uploaded file in the list of files: its current version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    pub name: PageName,
+    pub mime: String,
+    /// Size of the current version in bytes.
+    pub size: u64,
+    /// When the current version was uploaded (Unix seconds, UTC), and by whom.
+    pub created: i64,
+    pub author: String,
+    /// How many versions were uploaded.
+    pub versions: u32,
+}
+
 /// A page revision to be saved.
 #[derive(Debug, Clone, Copy)]
 pub struct NewRevision<'a> {

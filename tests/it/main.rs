@@ -9,6 +9,8 @@ mod bounds;
 mod cli;
 /// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).
 mod editing;
+/// The list of uploaded files (issue 16).
+mod files;
 /// Issue 11: crafted client chains and look-alike names cost nothing and impersonate no one.
 mod hardening;
 /// Moving in and out: Phoebe import, backup, export and its import (SPEC §9, issue 14).

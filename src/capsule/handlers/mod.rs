@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod edit;
+pub mod files;
 pub mod guard;
 pub mod history;
 pub mod intent;
@@ -61,6 +62,7 @@ fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, Ap
         Route::History { name, page } => history::list(app, &name, page),
         Route::Diff { name, rev } => history::diff(app, &name, rev),
         Route::Index { page } => lists::index(app, page),
+        Route::Files { page } => files::list(app, page),
         Route::Changes { page } => lists::changes(app, page),
         Route::Atom => lists::atom(app, request),
         Route::Search => search::search(app, request),
