@@ -202,6 +202,19 @@ pub enum AccountCommand {
         /// The user name.
         name: String,
     },
+    /// Undo every page edit the account made since a time (a vandal's spree): each page goes
+    /// back to its revision before the account's first edit since then, as a new revision.
+    /// Pages someone else edited afterwards are left alone and listed.
+    Revert {
+        /// The user name whose edits to undo.
+        name: String,
+        /// From when: a date `YYYY-MM-DD` (UTC midnight) or Unix seconds.
+        #[arg(long)]
+        since: String,
+        /// The admin the reverting revisions are attributed to (default: "system").
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
 #[cfg(test)]

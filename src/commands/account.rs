@@ -10,7 +10,9 @@ use crate::cli::AccountCommand;
 use crate::identity::{ClientCert, Fingerprint};
 use crate::store::Store;
 use crate::wiki::link_code;
-use crate::wiki::model::{Account, AccountState, CreateAccount, RevokeOutcome, Role};
+use crate::wiki::model::{
+    Account, AccountState, Author, CreateAccount, DeleteOutcome, RevokeOutcome, Role,
+};
 
 /// `gemwiki account …`.
 ///
@@ -27,6 +29,9 @@ pub fn account(store: &Store, command: AccountCommand, out: &mut dyn Write) -> R
         AccountCommand::AddCert { name, fingerprint } => add_cert(store, &name, &fingerprint, out),
         AccountCommand::RevokeCert { name, prefix } => revoke_cert(store, &name, &prefix, out),
         AccountCommand::LinkCode { name } => link(store, &find(store, &name)?, out),
+        AccountCommand::Revert { name, since, by } => {
+            revert(store, &find(store, &name)?, &since, by.as_deref(), out)
+        }
     }
 }
 
@@ -178,4 +183,79 @@ fn link(store: &Store, account: &Account, out: &mut dyn Write) -> Result<()> {
         account.name
     )?;
     Ok(())
+}
+
+/// Undoes `account`'s page edits since `since`, as revisions by `by` (an admin) or system.
+fn revert(
+    store: &Store,
+    account: &Account,
+    since: &str,
+    by: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let since = parse_since(since)?;
+    let author = match by {
+        None => Author::System,
+        Some(name) => {
+            let admin = find(store, name)?;
+            if admin.role != Role::Admin {
+                return Err(CommandError::Usage(format!(
+                    "{} is not an admin",
+                    admin.name
+                )));
+            }
+            Author::Account(admin.id)
+        }
+    };
+    let (mut reverted, mut left) = (0u64, 0u64);
+    for page in store.edits_since(account.id, since)? {
+        if page.edited_by_others_after {
+            left += 1;
+            writeln!(
+                out,
+                "left alone: {} (edited by someone else since)",
+                page.name
+            )?;
+            continue;
+        }
+        if page.first == 1 {
+            match store.delete_page(&page.name, author, now())? {
+                DeleteOutcome::Deleted(rev) => writeln!(
+                    out,
+                    "deleted {} (created by {}), revision {rev}",
+                    page.name, account.name
+                )?,
+                DeleteOutcome::NotFound => writeln!(out, "{}: already deleted", page.name)?,
+            }
+        } else {
+            let back_to = page.first - 1;
+            match store.restore_revision(&page.name, back_to, author, now())? {
+                Some(_) => writeln!(out, "{}: back to revision {back_to}", page.name)?,
+                None => writeln!(out, "{}: revision {back_to} is gone", page.name)?,
+            }
+        }
+        reverted += 1;
+    }
+    writeln!(
+        out,
+        "reverted {} by {}; left {left} alone",
+        plural(reverted, "page"),
+        account.name
+    )?;
+    Ok(())
+}
+
+/// `YYYY-MM-DD` (UTC midnight) or Unix seconds.
+fn parse_since(text: &str) -> Result<i64> {
+    if let Ok(seconds) = text.trim().parse::<i64>() {
+        return Ok(seconds);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &format)
+        .map(|date| date.midnight().assume_utc().unix_timestamp())
+        .map_err(|_| {
+            CommandError::Usage(format!(
+                "--since {text:?}: give a date such as 2026-12-01 or Unix seconds"
+            ))
+        })
 }

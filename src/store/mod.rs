@@ -15,6 +15,7 @@ mod files;
 mod import;
 mod migrations;
 mod pages;
+mod revert;
 mod search;
 
 use std::path::{Path, PathBuf};

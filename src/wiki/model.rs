@@ -116,6 +116,16 @@ pub struct FileEntry {
     pub versions: u32,
 }
 
+/// A page an account edited since some time, for reverting its edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditsSince {
+    pub name: PageName,
+    /// The number of the account's first revision of the page since then.
+    pub first: u32,
+    /// Whether someone else made a revision after it (a revert would undo their work too).
+    pub edited_by_others_after: bool,
+}
+
 /// A page revision to be saved.
 #[derive(Debug, Clone, Copy)]
 pub struct NewRevision<'a> {

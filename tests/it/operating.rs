@@ -348,3 +348,89 @@ fn a_link_code_from_the_cli_lets_a_locked_out_person_back_in() {
     again.assert_status(10);
     server.get_as(&stranger, "/do/account").assert_status(61);
 }
+
+/// Issue 16: a vandal's spree is undone in one command; pages others edited since are left
+/// alone and named, and every revert is a new revision by the admin.
+#[test]
+fn revert_undoes_an_accounts_edits_since_a_time() {
+    use gemwiki::wiki::model::{Author, NewRevision};
+    use gemwiki::wiki::PageFormat;
+    let server = TestServer::start();
+    let store = server.store();
+    let boss = register_as(
+        &server,
+        &TestCert::ec("boss"),
+        "boss",
+        Role::Admin,
+        AccountState::Active,
+    );
+    let vandal = register(&server, &TestCert::ec("vandal"), "vandal");
+    let other = register(&server, &TestCert::ec("other"), "other");
+    let save = |page: &str, text: &str, author: i64, now: i64| {
+        store
+            .save_revision(NewRevision {
+                name: &PageName::new(page).unwrap(),
+                text,
+                format: PageFormat::Gemtext,
+                author: Author::Account(author),
+                comment: None,
+                now,
+            })
+            .unwrap();
+    };
+    save("Alpha", "good\n", other, 1_000);
+    save("Alpha", "spam 1\n", vandal, 2_000);
+    save("Alpha", "spam 2\n", vandal, 2_100);
+    save("Beta", "good\n", other, 1_000);
+    save("Beta", "spam\n", vandal, 2_000);
+    save("Beta", "fixed by hand\n", other, 2_500);
+    save("Spam", "an ad\n", vandal, 2_000);
+    save("Old", "vandal's fine old edit\n", vandal, 500);
+
+    let printed = account(
+        &server,
+        AccountCommand::Revert {
+            name: "vandal".into(),
+            since: "1500".into(),
+            by: Some("boss".into()),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        printed.lines().collect::<Vec<_>>(),
+        [
+            "Alpha: back to revision 1",
+            "left alone: Beta (edited by someone else since)",
+            "deleted Spam (created by vandal), revision 2",
+            "reverted 2 pages by vandal; left 1 alone",
+        ]
+    );
+    let current = |page: &str| {
+        store
+            .page(&PageName::new(page).unwrap())
+            .unwrap()
+            .unwrap()
+            .current
+    };
+    assert_eq!(current("Alpha").text, "good\n");
+    assert_eq!(current("Alpha").number, 4);
+    assert_eq!(current("Alpha").author, "boss");
+    assert_eq!(current("Beta").text, "fixed by hand\n");
+    assert!(current("Spam").deleted);
+    assert_eq!(current("Old").text, "vandal's fine old edit\n");
+    let _ = boss;
+
+    let err = account(
+        &server,
+        AccountCommand::Revert {
+            name: "vandal".into(),
+            since: "yesterday".into(),
+            by: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "--since \"yesterday\": give a date such as 2026-12-01 or Unix seconds"
+    );
+}
