@@ -52,9 +52,20 @@ pub enum Route {
         action: EditAction,
     },
     Admin(AdminAction),
-    /// A Titan upload to `/raw/<name>`, `/page/<name>` or `/do/edit/<name>`.
+    /// A Titan upload to `/raw/<name>[/<base>]`.
     Upload {
         name: PageName,
+        base: Option<u32>,
+    },
+    /// A Titan upload to `/page/<name>[/<rev>]` or `/do/edit/<name>`: what a client's "edit
+    /// this page" sends (the rendered page, chrome and all), refused with the `;edit` URL.
+    MisdirectedUpload {
+        name: PageName,
+    },
+    /// `/do/draft/<id>`: an upload kept because it conflicted; `raw` for its text as sent.
+    Draft {
+        id: String,
+        raw: bool,
     },
     NotFound,
 }
@@ -105,6 +116,8 @@ pub enum RouteError {
     BadRevision,
     #[error("Titan uploads go to titan://…/raw/<page name>; this path takes none")]
     NoUploadHere,
+    #[error("A draft id is 32 hexadecimal digits, as in the link the upload answered with")]
+    BadDraft,
 }
 
 impl Route {
@@ -119,9 +132,19 @@ impl Route {
         }
         if request.scheme == Scheme::Titan {
             return match segments.as_slice() {
-                ["raw" | "page", name] | ["do", "edit", name] => Ok(Self::Upload {
+                ["raw", name] => Ok(Self::Upload {
                     name: PageName::new(name)?,
+                    base: None,
                 }),
+                ["raw", name, base] => Ok(Self::Upload {
+                    name: PageName::new(name)?,
+                    base: Some(revision(base)?),
+                }),
+                ["page", name] | ["page", name, _] | ["do", "edit", name] => {
+                    Ok(Self::MisdirectedUpload {
+                        name: PageName::new(name)?,
+                    })
+                }
                 _ => Err(RouteError::NoUploadHere),
             };
         }
@@ -179,6 +202,14 @@ impl Route {
             ["account", "revoke", prefix] => Self::AccountRevoke {
                 prefix: prefix.to_ascii_lowercase(),
             },
+            ["draft", id] => Self::Draft {
+                id: draft_id(id)?,
+                raw: false,
+            },
+            ["draft", id, "raw"] => Self::Draft {
+                id: draft_id(id)?,
+                raw: true,
+            },
             ["edit", n] => Self::Edit { name: name(n)? },
             ["edit", n, action] => {
                 let Some(action) = EditAction::from_str_opt(action) else {
@@ -231,6 +262,16 @@ impl Route {
                 | Self::New
                 | Self::NotFound
         )
+    }
+}
+
+/// A draft id: 32 lowercase hex digits (see migration 0004).
+fn draft_id(segment: &str) -> Result<String, RouteError> {
+    let id = segment.to_ascii_lowercase();
+    if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(RouteError::BadDraft)
     }
 }
 

@@ -44,10 +44,16 @@ pub fn path(route: &Route) -> String {
             name,
             rev: Some(rev),
         } => format!("/page/{}/{rev}", n(name)),
-        Route::Raw { name, rev: None } | Route::Upload { name } => format!("/raw/{}", n(name)),
+        Route::Raw { name, rev: None }
+        | Route::Upload { name, base: None }
+        | Route::MisdirectedUpload { name } => format!("/raw/{}", n(name)),
         Route::Raw {
             name,
             rev: Some(rev),
+        }
+        | Route::Upload {
+            name,
+            base: Some(rev),
         } => format!("/raw/{}/{rev}", n(name)),
         Route::History { name, page } => with_page(&format!("/history/{}", n(name)), *page),
         Route::Diff { name, rev } => format!("/diff/{}/{rev}", n(name)),
@@ -62,6 +68,8 @@ pub fn path(route: &Route) -> String {
         Route::AccountLink => "/do/account/link".into(),
         Route::AccountClaim => "/do/account/claim".into(),
         Route::AccountRevoke { prefix } => format!("/do/account/revoke/{}", segment(prefix)),
+        Route::Draft { id, raw: false } => format!("/do/draft/{}", segment(id)),
+        Route::Draft { id, raw: true } => format!("/do/draft/{}/raw", segment(id)),
         Route::Edit { name } => format!("/do/edit/{}", n(name)),
         Route::EditAction { name, action } => {
             format!("/do/edit/{}/{}", n(name), action.as_str())
@@ -111,6 +119,34 @@ pub fn history(name: &PageName) -> String {
 /// `/do/edit/<name>`.
 pub fn edit(name: &PageName) -> String {
     path(&Route::Edit { name: name.clone() })
+}
+
+/// `/diff/<name>/<rev>`.
+pub fn diff(name: &PageName, rev: u32) -> String {
+    path(&Route::Diff {
+        name: name.clone(),
+        rev,
+    })
+}
+
+/// `/do/draft/<id>`.
+pub fn draft(id: &str) -> String {
+    path(&Route::Draft {
+        id: id.to_string(),
+        raw: false,
+    })
+}
+
+/// `titan://<host>[:port]/raw/<name>[/<rev>];edit`: the URL a Titan client opens prefilled
+/// with revision `rev` (the current text without one) and uploads back to, so the server
+/// knows which revision the edit started from. Lagrange treats a URL as "edit" only when
+/// `;edit` is its only parameter and comes last.
+pub fn titan_edit(request: &Request, name: &PageName, rev: Option<u32>) -> String {
+    let raw = path(&Route::Raw {
+        name: name.clone(),
+        rev,
+    });
+    format!("{}{raw};edit", titan_base(request))
 }
 
 /// `gemini://<host>[:port]` of the request, for URLs that must be absolute (answers to
@@ -183,6 +219,9 @@ pub fn register(env: &mut Environment<'static>) {
         let rev = kw.get::<Option<u32>>("rev")?;
         kw.assert_all_used()?;
         Ok(admin(&admin_action(&action, target, rev)?))
+    });
+    env.add_function("draft_url", |id: String| {
+        Ok(path(&Route::Draft { id, raw: false }))
     });
     env.add_function("revoke_url", |prefix: String| {
         Ok(path(&Route::AccountRevoke { prefix }))
@@ -299,6 +338,14 @@ mod tests {
             Route::AccountRevoke {
                 prefix: "0123456789abcdef".into(),
             },
+            Route::Draft {
+                id: "0123456789abcdef0123456789abcdef".into(),
+                raw: false,
+            },
+            Route::Draft {
+                id: "0123456789abcdef0123456789abcdef".into(),
+                raw: true,
+            },
             Route::Edit { name: odd.clone() },
             Route::EditAction {
                 name: odd.clone(),
@@ -325,6 +372,34 @@ mod tests {
     }
 
     #[test]
+    fn titan_upload_urls_route_back_to_their_upload() {
+        let authority = Authority {
+            hosts: vec!["localhost".into()],
+            port: 1965,
+        };
+        let odd = name("Ünïcode page?#%;");
+        for base in [None, Some(3)] {
+            let route = Route::Upload {
+                name: odd.clone(),
+                base,
+            };
+            let line = format!("titan://localhost{};size=1", path(&route));
+            let request = Request::parse(line.as_bytes(), &authority).unwrap();
+            assert_eq!(Route::from_request(&request).unwrap(), route, "{line}");
+        }
+        let line = "gemini://localhost:1966/";
+        let request = Request::parse(line.as_bytes(), &Authority {
+            hosts: vec!["localhost".into()],
+            port: 1966,
+        })
+        .unwrap();
+        assert_eq!(
+            titan_edit(&request, &name("A b"), Some(2)),
+            "titan://localhost:1966/raw/A%20b/2;edit"
+        );
+    }
+
+    #[test]
     fn template_functions_build_the_same_urls() {
         let mut env = Environment::new();
         register(&mut env);
@@ -341,6 +416,9 @@ mod tests {
             "/do/admin/restore/A/1"
         );
         assert_eq!(render("{{ urls.changes }}"), "/do/changes");
+        assert_eq!(render("{{ history_url('A') }}"), "/history/A");
+        assert_eq!(render("{{ raw_url('A', rev=4) }}"), "/raw/A/4");
+        assert_eq!(render("{{ draft_url('ab') }}"), "/do/draft/ab");
         assert!(env
             .render_str("{{ page_url('') }}", minijinja::context! {})
             .is_err());

@@ -3,6 +3,7 @@
 //! or Markdown) into the gemtext a reader gets. No sockets, no database, no clock.
 
 pub mod gemtext;
+pub mod input;
 pub mod markdown;
 pub mod page;
 pub mod request;

@@ -9,6 +9,7 @@
 //! anything that scans many rows on a blocking pool.
 
 mod accounts;
+mod drafts;
 mod files;
 mod import;
 mod migrations;

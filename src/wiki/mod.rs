@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod diff;
+pub mod merge;
 pub mod model;
 pub mod page_name;
 pub mod user_name;
