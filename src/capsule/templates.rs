@@ -58,6 +58,8 @@ impl Templates {
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // URLs in templates come from the one builder (`page_url(…)`, `urls.home`, …).
+        super::urls::register(&mut env);
         let dir = data_dir.join("templates");
         for (name, text) in BUILT_IN {
             let path = dir.join(name);

@@ -54,8 +54,9 @@ pub struct Draft {
 pub enum Merge {
     /// The two edits touch different lines: the text holding both.
     Clean(String),
-    /// The edits overlap: the merged text with `<<<<<<<` / `=======` / `>>>>>>>` markers
-    /// around each overlap (the current text's side first, the upload's second).
+    /// The edits overlap: the merged text with diff3 markers around each overlap: `<<<<<<<
+    /// ours` the current text, `||||||| original` the base, `=======` the upload, `>>>>>>>
+    /// theirs`.
     Conflict(String),
 }
 
@@ -90,7 +91,17 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines,
-            ["a", "<<<<<<< ours", "X", "=======", "Y", ">>>>>>> theirs", "c"]
+            [
+                "a",
+                "<<<<<<< ours",
+                "X",
+                "||||||| original",
+                "b",
+                "=======",
+                "Y",
+                ">>>>>>> theirs",
+                "c"
+            ]
         );
     }
 }

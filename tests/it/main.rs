@@ -18,5 +18,9 @@ mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).
 mod reading;
 mod support;
+/// Golden, line-exact renders of every page kind (SPEC §3, §5).
+mod renders;
 /// Titan uploads (SPEC §4).
 mod titan;
+/// Editing as Lagrange and amfora users do it: `;edit`, merges, drafts, feeds (issue 12).
+mod titan_edit;
