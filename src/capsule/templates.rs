@@ -161,11 +161,7 @@ mod tests {
     fn no_content_line_of_a_built_in_template_ends_in_a_block_tag() {
         for (name, text) in BUILT_IN {
             for (number, line) in text.lines().enumerate() {
-                assert!(
-                    !eats_its_newline(line),
-                    "{name}:{}: {line}",
-                    number + 1
-                );
+                assert!(!eats_its_newline(line), "{name}:{}: {line}", number + 1);
             }
         }
         assert!(eats_its_newline("=> /x {{ a }}{% endif %}"));
@@ -177,7 +173,11 @@ mod tests {
     fn the_body_is_spliced_in_untidied() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(dir.path().join("templates/diff.gmi"), "a  \n\n\n{{ b }}\nz\n").unwrap();
+        std::fs::write(
+            dir.path().join("templates/diff.gmi"),
+            "a  \n\n\n{{ b }}\nz\n",
+        )
+        .unwrap();
         let templates = Templates::load(dir.path()).unwrap();
         let body = "```\nx  \n\n\n\ny\n```\n";
         let out = templates

@@ -388,10 +388,13 @@ mod tests {
             assert_eq!(Route::from_request(&request).unwrap(), route, "{line}");
         }
         let line = "gemini://localhost:1966/";
-        let request = Request::parse(line.as_bytes(), &Authority {
-            hosts: vec!["localhost".into()],
-            port: 1966,
-        })
+        let request = Request::parse(
+            line.as_bytes(),
+            &Authority {
+                hosts: vec!["localhost".into()],
+                port: 1966,
+            },
+        )
         .unwrap();
         assert_eq!(
             titan_edit(&request, &name("A b"), Some(2)),

@@ -47,7 +47,11 @@ mod tests {
     #[test]
     fn encoding_round_trips() {
         for text in ["a\nb", "path\\name\n", "lit \\n and\nbreak", "\\\\n"] {
-            assert_eq!(decode_line_breaks(&encode_line_breaks(text)), text, "{text}");
+            assert_eq!(
+                decode_line_breaks(&encode_line_breaks(text)),
+                text,
+                "{text}"
+            );
         }
     }
 }

@@ -185,7 +185,10 @@ mod tests {
         );
         let page = store.page(&name).unwrap().unwrap();
         assert_eq!(page.current.text, "A\nb\nC\n");
-        assert_eq!(page.current.comment.as_deref(), Some("merged with revision 2"));
+        assert_eq!(
+            page.current.comment.as_deref(),
+            Some("merged with revision 2")
+        );
     }
 
     #[test]

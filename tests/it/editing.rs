@@ -209,7 +209,8 @@ fn delete_needs_the_page_name_typed_and_ends_in_the_history() {
         .find(|l| l.starts_with("=> /diff/Caf%C3%A9/2 "))
         .unwrap_or_else(|| panic!("{history}"));
     assert!(
-        deletion.contains(" Revision 2, ") && deletion.ends_with(", by ada, -8 bytes: deleted the page"),
+        deletion.contains(" Revision 2, ")
+            && deletion.ends_with(", by ada, -8 bytes: deleted the page"),
         "{deletion}"
     );
     assert!(history.contains("by ada"), "{history}");

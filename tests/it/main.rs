@@ -17,9 +17,9 @@ mod import;
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).
 mod reading;
-mod support;
 /// Golden, line-exact renders of every page kind (SPEC §3, §5).
 mod renders;
+mod support;
 /// Titan uploads (SPEC §4).
 mod titan;
 /// Editing as Lagrange and amfora users do it: `;edit`, merges, drafts, feeds (issue 12).

@@ -307,7 +307,10 @@ fn recent_changes_are_grouped_by_day_as_gemfeed_lines() {
     let day2 = text.find("## 2023-11-16").expect("newest day");
     let day1 = text.find("## 2023-11-14").expect("older day");
     assert!(day2 < day1, "{text}");
-    let entries: Vec<&str> = text.lines().filter(|l| l.starts_with("=> /page/")).collect();
+    let entries: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("=> /page/"))
+        .collect();
     // The starter pages follow, seeded at start.
     assert_eq!(
         entries[..2],

@@ -112,7 +112,8 @@ fn page_keeps_preformatted_blank_lines_and_trailing_spaces() {
 fn old_revision() {
     let server = wiki();
     let port = server.addr.port();
-    let titan = format!("=> titan://localhost:{port}/raw/Art/1;edit Edit from revision 1 with Titan");
+    let titan =
+        format!("=> titan://localhost:{port}/raw/Art/1;edit Edit from revision 1 with Titan");
     assert_lines(
         &body(&server, "/page/Art/1"),
         &[

@@ -33,7 +33,9 @@ fn seed(server: &TestServer, page: &str, text: &str, format: PageFormat, now: i6
 /// A Titan upload of `text` to `path` with `mime`, as Lagrange sends it.
 fn send(server: &TestServer, cert: &TestCert, path: &str, mime: &str, text: &str) -> Reply {
     let url = server.titan_url(&format!("{path};mime={mime};size={}", text.len()));
-    Client::new().cert(cert).titan(server.addr, &url, text.as_bytes())
+    Client::new()
+        .cert(cert)
+        .titan(server.addr, &url, text.as_bytes())
 }
 
 fn raw(server: &TestServer, page: &str) -> Reply {
@@ -109,12 +111,21 @@ fn an_upload_from_an_older_revision_merges_cleanly_and_says_so() {
     let (server, cert) = with_editor();
     seed(&server, "M", "one\ntwo\nthree\n", PageFormat::Gemtext, 1);
     seed(&server, "M", "ONE\ntwo\nthree\n", PageFormat::Gemtext, 2);
-    let reply = send(&server, &cert, "/raw/M/1", "text/plain", "one\ntwo\nTHREE\n");
+    let reply = send(
+        &server,
+        &cert,
+        "/raw/M/1",
+        "text/plain",
+        "one\ntwo\nTHREE\n",
+    );
     reply.assert_status(30);
     assert_eq!(reply.meta, gemini(&server, "/page/M"));
     assert_eq!(raw(&server, "M").body, b"ONE\ntwo\nTHREE\n");
     let page = server.get("/page/M").text();
-    let said = page.lines().find(|l| l.starts_with("Last changed ")).unwrap();
+    let said = page
+        .lines()
+        .find(|l| l.starts_with("Last changed "))
+        .unwrap();
     assert!(said.ends_with(" by ada: merged with revision 2."), "{said}");
 }
 
@@ -126,8 +137,16 @@ fn overlapping_uploads_keep_both_texts_the_upload_as_a_draft() {
     let reply = send(&server, &cert, "/raw/C/1", "text/plain", "a\nmine\nc\n");
     reply.assert_status(30);
     let prefix = gemini(&server, "/do/draft/");
-    let id = reply.meta.strip_prefix(&prefix).expect("30 to the draft").to_string();
-    assert_eq!(raw(&server, "C").body, b"a\ntheirs\nc\n", "the other edit stays");
+    let id = reply
+        .meta
+        .strip_prefix(&prefix)
+        .expect("30 to the draft")
+        .to_string();
+    assert_eq!(
+        raw(&server, "C").body,
+        b"a\ntheirs\nc\n",
+        "the other edit stays"
+    );
     assert_eq!(server.revisions("C"), 2);
 
     let mine = server.get_as(&cert, &format!("/do/draft/{id}/raw"));
@@ -137,7 +156,10 @@ fn overlapping_uploads_keep_both_texts_the_upload_as_a_draft() {
     page.assert_status(20);
     let text = page.text();
     let lines: Vec<&str> = text.lines().collect();
-    let block = lines.iter().position(|l| l.starts_with("```merged")).unwrap();
+    let block = lines
+        .iter()
+        .position(|l| l.starts_with("```merged"))
+        .unwrap();
     assert_eq!(
         lines[block + 1..block + 11],
         [
@@ -161,7 +183,9 @@ fn overlapping_uploads_keep_both_texts_the_upload_as_a_draft() {
     // Unpublished text: another account may not read it; no certificate at all is a 60.
     let eve = TestCert::ec("eve");
     register(&server, &eve, "eve");
-    server.get_as(&eve, &format!("/do/draft/{id}")).assert_status(61);
+    server
+        .get_as(&eve, &format!("/do/draft/{id}"))
+        .assert_status(61);
     server.get(&format!("/do/draft/{id}")).assert_status(60);
 
     // Resolving: upload to the current revision's URL, which saves.
@@ -176,7 +200,10 @@ fn feed_lines_parse_as_gemfeed_entries_one_per_edit() {
     send(&server, &cert, "/raw/Same", "text/plain", "one\n").assert_status(30);
     send(&server, &cert, "/raw/Same", "text/plain", "two\n").assert_status(30);
     let changes = server.get("/do/changes").text();
-    let links: Vec<&str> = changes.lines().filter(|l| l.starts_with("=> /page/")).collect();
+    let links: Vec<&str> = changes
+        .lines()
+        .filter(|l| l.starts_with("=> /page/"))
+        .collect();
     let urls: Vec<&str> = links
         .iter()
         .map(|l| feed.captures(l).expect(l).get(1).unwrap().as_str())

@@ -7,9 +7,9 @@ use serde::Serialize;
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::{require, Need};
 use crate::capsule::handlers::page::gemtext;
+use crate::capsule::router::Route;
 use crate::capsule::templates::BODY;
 use crate::capsule::{urls, Capsule};
-use crate::capsule::router::Route;
 use crate::gemini::{Request, Response};
 use crate::wiki::merge::Draft;
 

@@ -51,7 +51,8 @@ struct DiffPage<'a> {
 /// `HH:MM UTC` of a time.
 fn clock(unix: i64) -> String {
     let full = format_time(unix);
-    full.split_once(' ').map_or(full.clone(), |(_, clock)| clock.to_string())
+    full.split_once(' ')
+        .map_or(full.clone(), |(_, clock)| clock.to_string())
 }
 
 /// `/history/<name>`: revisions newest first, paged; deleted pages too.
@@ -77,7 +78,11 @@ pub fn list(app: &Capsule, name: &PageName, page: u32) -> Result<Response, AppEr
         })
         .collect();
     let shown = u64::from(offset(page)) + revisions.len() as u64;
-    let (prev, next) = paging(&urls::history(name), page, shown < u64::from(current.revisions));
+    let (prev, next) = paging(
+        &urls::history(name),
+        page,
+        shown < u64::from(current.revisions),
+    );
     let context = HistoryPage {
         name: name.as_str(),
         live: !current.current.deleted,

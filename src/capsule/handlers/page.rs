@@ -45,14 +45,19 @@ pub fn home(app: &Capsule) -> Result<Response, AppError> {
         None => None,
     };
     let body = match (&name, &page) {
-        (Some(name), Some(page)) => resolve_links(&rendered(name, &page.current), &urls::page(name)),
+        (Some(name), Some(page)) => {
+            resolve_links(&rendered(name, &page.current), &urls::page(name))
+        }
         (Some(_), None) => format!("# {}\n\nThis wiki has no main page yet.\n", config.title),
         (None, _) => format!("# {}\n", config.title),
     };
     let context = HomePage {
         body: BODY,
         title: config.title.as_str(),
-        main: name.as_ref().filter(|_| page.is_some()).map(PageName::as_str),
+        main: name
+            .as_ref()
+            .filter(|_| page.is_some())
+            .map(PageName::as_str),
     };
     let out = app
         .templates()
@@ -146,10 +151,7 @@ const ROBOTS: &str = "User-agent: *\nAllow: /do/changes\nAllow: /do/atom\nDisall
 
 /// `/robots.txt`: keep crawlers on the pages themselves and the feeds.
 pub fn robots() -> Response {
-    Response::success(
-        "text/plain; charset=utf-8",
-        ROBOTS.as_bytes().to_vec(),
-    )
+    Response::success("text/plain; charset=utf-8", ROBOTS.as_bytes().to_vec())
 }
 
 /// The page if it exists and is not deleted, else a `51` saying how to create it.

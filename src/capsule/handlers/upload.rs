@@ -269,11 +269,9 @@ fn save_text(
     })?;
     Ok(match outcome {
         UploadOutcome::Saved(_) | UploadOutcome::Merged { .. } => absolute(request, "page", name),
-        UploadOutcome::Conflict { id, .. } => Response::redirect(format!(
-            "{}{}",
-            urls::base(request),
-            urls::draft(&id)
-        )),
+        UploadOutcome::Conflict { id, .. } => {
+            Response::redirect(format!("{}{}", urls::base(request), urls::draft(&id)))
+        }
     })
 }
 
