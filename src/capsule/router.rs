@@ -67,9 +67,20 @@ pub enum Route {
         action: AdminAction,
         token: Option<String>,
     },
-    /// A Titan upload to `/raw/<name>`, `/page/<name>` or `/do/edit/<name>`.
+    /// A Titan upload to `/raw/<name>[/<base>]`.
     Upload {
         name: PageName,
+        base: Option<u32>,
+    },
+    /// A Titan upload to `/page/<name>[/<rev>]` or `/do/edit/<name>`: what a client's "edit
+    /// this page" sends (the rendered page, chrome and all), refused with the `;edit` URL.
+    MisdirectedUpload {
+        name: PageName,
+    },
+    /// `/do/draft/<id>`: an upload kept because it conflicted; `raw` for its text as sent.
+    Draft {
+        id: String,
+        raw: bool,
     },
     /// A Phoebe URL whose meaning differs here, answered with a `31` redirect (SPEC §9).
     Moved(Moved),
@@ -143,6 +154,8 @@ pub enum RouteError {
     BadRevision,
     #[error("Titan uploads go to titan://…/raw/<page name>; this path takes none")]
     NoUploadHere,
+    #[error("A draft id is 32 hexadecimal digits, as in the link the upload answered with")]
+    BadDraft,
 }
 
 impl AdminAction {
@@ -171,9 +184,19 @@ impl Route {
         }
         if request.scheme == Scheme::Titan {
             return match segments.as_slice() {
-                ["raw" | "page", name] | ["do", "edit", name] => Ok(Self::Upload {
+                ["raw", name] => Ok(Self::Upload {
                     name: PageName::new(name)?,
+                    base: None,
                 }),
+                ["raw", name, base] => Ok(Self::Upload {
+                    name: PageName::new(name)?,
+                    base: Some(revision(base)?),
+                }),
+                ["page", name] | ["page", name, _] | ["do", "edit", name] => {
+                    Ok(Self::MisdirectedUpload {
+                        name: PageName::new(name)?,
+                    })
+                }
                 _ => Err(RouteError::NoUploadHere),
             };
         }
@@ -247,6 +270,14 @@ impl Route {
             ["account", "revoke", prefix, t @ ..] if t.len() <= 1 => Self::AccountRevoke {
                 prefix: prefix.to_ascii_lowercase(),
                 token: t.first().and_then(|t| token(t)),
+            },
+            ["draft", id] => Self::Draft {
+                id: draft_id(id)?,
+                raw: false,
+            },
+            ["draft", id, "raw"] => Self::Draft {
+                id: draft_id(id)?,
+                raw: true,
             },
             ["edit", n] => Self::Edit { name: name(n)? },
             ["edit", n, action, t @ ..] if t.len() <= 1 => {
@@ -326,6 +357,16 @@ impl Route {
                 | Self::Moved(_)
                 | Self::NotFound
         )
+    }
+}
+
+/// A draft id: 32 lowercase hex digits (see migration 0004).
+fn draft_id(segment: &str) -> Result<String, RouteError> {
+    let id = segment.to_ascii_lowercase();
+    if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(RouteError::BadDraft)
     }
 }
 

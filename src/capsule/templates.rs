@@ -19,7 +19,12 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("edit.gmi", include_str!("../../templates/edit.gmi")),
     ("account.gmi", include_str!("../../templates/account.gmi")),
     ("admin.gmi", include_str!("../../templates/admin.gmi")),
+    ("draft.gmi", include_str!("../../templates/draft.gmi")),
 ];
+
+/// What a context puts where [`Templates::render_with_body`] splices in text that tidying
+/// must not touch. Control characters never occur in a template, so it cannot clash.
+pub const BODY: &str = "\u{1}gemwiki:body\u{1}";
 
 /// Why templates could not be loaded or rendered.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +58,8 @@ impl Templates {
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // URLs in templates come from the one builder (`page_url(…)`, `urls.home`, …).
+        super::urls::register(&mut env);
         let dir = data_dir.join("templates");
         for (name, text) in BUILT_IN {
             let path = dir.join(name);
@@ -86,6 +93,22 @@ impl Templates {
         let template = self.env.get_template(name).map_err(render_err)?;
         let out = template.render(context).map_err(render_err)?;
         Ok(tidy(&out))
+    }
+
+    /// Renders template `name`, whose context puts [`BODY`] where `body` goes, tidies the
+    /// chrome and then splices `body` in exactly as given: a page's text and a diff keep their
+    /// blank lines and trailing spaces (SPEC §5, "what a reader sees is what was stored").
+    ///
+    /// # Errors
+    /// As [`Templates::render`].
+    pub fn render_with_body<S: Serialize>(
+        &self,
+        name: &str,
+        context: S,
+        body: &str,
+    ) -> Result<String, TemplateError> {
+        let chrome = self.render(name, context)?;
+        Ok(chrome.replacen(BODY, body.trim_end_matches('\n'), 1))
     }
 }
 
@@ -121,6 +144,46 @@ mod tests {
     #[test]
     fn tidy_collapses_blank_runs_and_ends_with_one_lf() {
         assert_eq!(tidy("\n\na\n\n\n\nb  \n\n"), "a\n\nb\n");
+    }
+
+    /// With `trim_blocks`, a block tag at the end of a content line eats that line's newline
+    /// (issue 12: `/do/changes` ran a day's entries into one line). Matches what the regex
+    /// `[^[:space:]].*\{%[^%]*[^+]%\}\s*$` finds on lines not starting with `{%`.
+    fn eats_its_newline(line: &str) -> bool {
+        let line = line.trim_end();
+        !line.trim_start().starts_with("{%")
+            && line.ends_with("%}")
+            && !line.ends_with("+%}")
+            && line.contains("{%")
+    }
+
+    #[test]
+    fn no_content_line_of_a_built_in_template_ends_in_a_block_tag() {
+        for (name, text) in BUILT_IN {
+            for (number, line) in text.lines().enumerate() {
+                assert!(!eats_its_newline(line), "{name}:{}: {line}", number + 1);
+            }
+        }
+        assert!(eats_its_newline("=> /x {{ a }}{% endif %}"));
+        assert!(!eats_its_newline("{% endif %}"));
+        assert!(!eats_its_newline("=> x {% endif +%}"));
+    }
+
+    #[test]
+    fn the_body_is_spliced_in_untidied() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/diff.gmi"),
+            "a  \n\n\n{{ b }}\nz\n",
+        )
+        .unwrap();
+        let templates = Templates::load(dir.path()).unwrap();
+        let body = "```\nx  \n\n\n\ny\n```\n";
+        let out = templates
+            .render_with_body("diff.gmi", minijinja::context! { b => BODY }, body)
+            .unwrap();
+        assert_eq!(out, format!("a\n\n{body}z\n"));
     }
 
     #[test]

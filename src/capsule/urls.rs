@@ -47,10 +47,16 @@ pub fn path(route: &Route) -> String {
             name,
             rev: Some(rev),
         } => format!("/page/{}/{rev}", n(name)),
-        Route::Raw { name, rev: None } | Route::Upload { name } => format!("/raw/{}", n(name)),
+        Route::Raw { name, rev: None }
+        | Route::Upload { name, base: None }
+        | Route::MisdirectedUpload { name } => format!("/raw/{}", n(name)),
         Route::Raw {
             name,
             rev: Some(rev),
+        }
+        | Route::Upload {
+            name,
+            base: Some(rev),
         } => format!("/raw/{}/{rev}", n(name)),
         Route::History { name, page } => with_page(&format!("/history/{}", n(name)), *page),
         Route::Diff { name, rev } => format!("/diff/{}/{rev}", n(name)),
@@ -68,6 +74,8 @@ pub fn path(route: &Route) -> String {
         Route::AccountRevoke { prefix, token } => {
             with_token(format!("/do/account/revoke/{}", segment(prefix)), token)
         }
+        Route::Draft { id, raw: false } => format!("/do/draft/{}", segment(id)),
+        Route::Draft { id, raw: true } => format!("/do/draft/{}/raw", segment(id)),
         Route::Edit { name } => format!("/do/edit/{}", n(name)),
         Route::EditAction {
             name,
@@ -185,6 +193,26 @@ pub fn claim_with(token: String) -> String {
     path(&Route::AccountClaim { token: Some(token) })
 }
 
+/// `/do/draft/<id>`.
+pub fn draft(id: &str) -> String {
+    path(&Route::Draft {
+        id: id.to_string(),
+        raw: false,
+    })
+}
+
+/// `titan://<host>[:port]/raw/<name>[/<rev>];edit`: the URL a Titan client opens prefilled
+/// with revision `rev` (the current text without one) and uploads back to, so the server
+/// knows which revision the edit started from. Lagrange treats a URL as "edit" only when
+/// `;edit` is its only parameter and comes last.
+pub fn titan_edit(request: &Request, name: &PageName, rev: Option<u32>) -> String {
+    let raw = path(&Route::Raw {
+        name: name.clone(),
+        rev,
+    });
+    format!("{}{raw};edit", titan_base(request))
+}
+
 /// `gemini://<host>[:port]` of the request, for URLs that must be absolute (answers to
 /// Titan uploads, feeds).
 pub fn base(request: &Request) -> String {
@@ -258,6 +286,9 @@ pub fn register(env: &mut Environment<'static>) {
         let rev = kw.get::<Option<u32>>("rev")?;
         kw.assert_all_used()?;
         Ok(admin(&admin_action(&action, target, rev)?))
+    });
+    env.add_function("draft_url", |id: String| {
+        Ok(path(&Route::Draft { id, raw: false }))
     });
     env.add_function("revoke_url", |prefix: String| {
         Ok(path(&Route::AccountRevoke {
@@ -374,6 +405,14 @@ mod tests {
             Route::New,
             Route::Account,
             Route::AccountLink,
+            Route::Draft {
+                id: "0123456789abcdef0123456789abcdef".into(),
+                raw: false,
+            },
+            Route::Draft {
+                id: "0123456789abcdef0123456789abcdef".into(),
+                raw: true,
+            },
             Route::Edit { name: odd.clone() },
         ];
         let token = || Some("AbC-_0123456789abcdefg".to_string());
@@ -432,6 +471,37 @@ mod tests {
     }
 
     #[test]
+    fn titan_upload_urls_route_back_to_their_upload() {
+        let authority = Authority {
+            hosts: vec!["localhost".into()],
+            port: 1965,
+        };
+        let odd = name("Ünïcode page?#%;");
+        for base in [None, Some(3)] {
+            let route = Route::Upload {
+                name: odd.clone(),
+                base,
+            };
+            let line = format!("titan://localhost{};size=1", path(&route));
+            let request = Request::parse(line.as_bytes(), &authority).unwrap();
+            assert_eq!(Route::from_request(&request).unwrap(), route, "{line}");
+        }
+        let line = "gemini://localhost:1966/";
+        let request = Request::parse(
+            line.as_bytes(),
+            &Authority {
+                hosts: vec!["localhost".into()],
+                port: 1966,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            titan_edit(&request, &name("A b"), Some(2)),
+            "titan://localhost:1966/raw/A%20b/2;edit"
+        );
+    }
+
+    #[test]
     fn template_functions_build_the_same_urls() {
         let mut env = Environment::new();
         register(&mut env);
@@ -463,6 +533,9 @@ mod tests {
         assert_eq!(revoke("ab", "t".into()), "/do/account/revoke/ab/t");
         assert_eq!(register_with("t".into()), "/do/register/t");
         assert_eq!(claim_with("t".into()), "/do/account/claim/t");
+        assert_eq!(render("{{ history_url('A') }}"), "/history/A");
+        assert_eq!(render("{{ raw_url('A', rev=4) }}"), "/raw/A/4");
+        assert_eq!(render("{{ draft_url('ab') }}"), "/do/draft/ab");
         assert!(env
             .render_str("{{ page_url('') }}", minijinja::context! {})
             .is_err());

@@ -4,6 +4,7 @@
 
 pub mod authority;
 pub mod gemtext;
+pub mod input;
 pub mod markdown;
 pub mod page;
 pub mod request;

@@ -53,9 +53,86 @@ pub fn render(title: &str, text: &str, is_markdown: bool) -> String {
     out
 }
 
+/// `text` (rendered gemtext) with every relative link target resolved against `base`, the
+/// path the page lives at (e.g. `/page/Welcome`), so the page can be shown elsewhere — the
+/// main page at `/` — and its links still lead where they do on its own URL (RFC 3986 §5.2:
+/// merge with the base's directory, then remove dot segments). Absolute URLs, root-relative
+/// paths and preformatted text are left as they are.
+pub fn resolve_links(text: &str, base: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut preformatted = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("```") {
+            preformatted = !preformatted;
+        }
+        match line.strip_prefix("=>").filter(|_| !preformatted) {
+            Some(rest) => {
+                let target_at = rest.len() - rest.trim_start().len();
+                let target_len = rest[target_at..]
+                    .find(char::is_whitespace)
+                    .unwrap_or(rest.len() - target_at);
+                let target = &rest[target_at..target_at + target_len];
+                out.push_str("=>");
+                out.push_str(&rest[..target_at]);
+                out.push_str(&resolve(target, base));
+                out.push_str(&rest[target_at + target_len..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// One reference resolved against `base` (an absolute path).
+fn resolve(target: &str, base: &str) -> String {
+    let scheme = target.split_once(':').map_or("", |(scheme, _)| scheme);
+    let has_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if target.is_empty() || has_scheme || target.starts_with('/') {
+        return target.to_string();
+    }
+    if target.starts_with('?') || target.starts_with('#') {
+        return format!("{base}{target}");
+    }
+    let split = target.find(['?', '#']).unwrap_or(target.len());
+    let dir = &base[..base.rfind('/').map_or(0, |at| at + 1)];
+    let merged = format!("{dir}{}", &target[..split]);
+    let mut segments: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = merged.split('/').skip(1).collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        match *part {
+            ".." => {
+                segments.pop();
+                if last {
+                    segments.push("");
+                }
+            }
+            "." if last => segments.push(""),
+            "." => {}
+            part => segments.push(part),
+        }
+    }
+    format!("/{}{}", segments.join("/"), &target[split..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_links_resolve_as_on_the_page_own_url() {
+        let text = "=> Other Page one\n=>\t../raw/Welcome  src\n=> ./Café\n\
+                    => /do/index i\n=> gemini://x.org/a x\n=> ?q\n```\n=> Pre\n```\ntext\n";
+        let expected = "=> /page/Other Page one\n=>\t/raw/Welcome  src\n=> /page/Café\n\
+                        => /do/index i\n=> gemini://x.org/a x\n=> /page/Welcome?q\n\
+                        ```\n=> Pre\n```\ntext\n";
+        assert_eq!(resolve_links(text, "/page/Welcome"), expected);
+        assert_eq!(resolve("../../..", "/page/W"), "/");
+        assert_eq!(resolve("a/./b/../c#f", "/page/W"), "/page/a/c#f");
+    }
 
     #[test]
     fn adds_a_title_only_when_the_page_has_none() {

@@ -97,7 +97,10 @@ impl Response {
 
     /// `44`: too many requests; try again after `seconds`.
     pub fn slow_down(seconds: u64) -> Self {
-        Self::new(Status::SlowDown, seconds.to_string())
+        Self::new(
+            Status::SlowDown,
+            format!("Too many requests: wait {seconds} seconds"),
+        )
     }
 
     /// `51` with a sentence saying what to do instead.
@@ -203,7 +206,10 @@ mod tests {
         assert_eq!(Response::cert_required("x").header(), b"60 x\r\n");
         assert_eq!(Response::cert_not_authorised("x").status.code(), 61);
         assert_eq!(Response::cert_not_valid("x").status.code(), 62);
-        assert_eq!(Response::slow_down(7).header(), b"44 7\r\n");
+        assert_eq!(
+            Response::slow_down(7).header(),
+            b"44 Too many requests: wait 7 seconds\r\n"
+        );
         assert_eq!(Response::proxy_refused("x").status.code(), 53);
     }
 }

@@ -21,6 +21,8 @@ pub(super) static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         ),
         // Issue 11, deep paging: covering indexes for the paged lists.
         M::up(include_str!("../../migrations/0003_paging_index.sql")),
+        // Issue 12: conflicting Titan uploads are kept as drafts.
+        M::up(include_str!("../../migrations/0004_drafts.sql")),
     ])
 });
 

@@ -11,6 +11,7 @@
 mod accounts;
 #[cfg(test)]
 mod audit_tests;
+mod drafts;
 mod files;
 mod import;
 mod migrations;
@@ -371,8 +372,8 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(
-            version, 3,
-            "0001_init, 0002_name_skeletons, 0003_paging_index"
+            version, 4,
+            "0001_init, 0002_name_skeletons, 0003_paging_index, 0004_drafts"
         );
     }
 

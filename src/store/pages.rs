@@ -392,7 +392,11 @@ fn query_changes(
 
 /// Appends `entry` as the page's next revision, creating the page if needed, and brings the
 /// page row and the search index in step. Must run inside the write transaction.
-fn append_revision(conn: &Connection, name: &PageName, entry: &Entry<'_>) -> Result<SaveOutcome> {
+pub(super) fn append_revision(
+    conn: &Connection,
+    name: &PageName,
+    entry: &Entry<'_>,
+) -> Result<SaveOutcome> {
     let state = page_state(conn, name)?;
     if let Some(state) = &state {
         if same_as_current(conn, state, entry)? {
@@ -482,7 +486,11 @@ pub(super) fn insert_page(conn: &Connection, name: &PageName) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-fn load_revision(conn: &Connection, name: &PageName, number: u32) -> Result<Option<Revision>> {
+pub(super) fn load_revision(
+    conn: &Connection,
+    name: &PageName,
+    number: u32,
+) -> Result<Option<Revision>> {
     let sql = concat!(select_revision!(), "WHERE p.name = ?1 AND r.number = ?2");
     let mut stmt = conn.prepare_cached(sql)?;
     let revision = stmt

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod diff;
 pub mod link_code;
+pub mod merge;
 pub mod model;
 pub mod page_name;
 pub mod token;

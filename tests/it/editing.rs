@@ -105,10 +105,10 @@ fn menu_shows_the_current_revision_and_every_way_to_edit() {
         "{text}"
     );
     let titan = format!(
-        "=> titan://localhost:{}/raw/Sand%20box ",
+        "=> titan://localhost:{}/raw/Sand%20box/1;edit Edit Sand box with Titan",
         server.addr.port()
     );
-    assert!(text.contains(&titan), "{text}");
+    assert!(text.lines().any(|line| line == titan), "{text}");
     for action in ["append", "replace", "delete"] {
         let link = format!("/do/edit/Sand%20box/{action}");
         assert!(
@@ -214,9 +214,14 @@ fn delete_needs_the_page_name_typed_and_ends_in_the_history() {
     assert_eq!(right.meta, "/history/Caf%C3%A9");
     raw(&server, "Café").assert_status(51);
     let history = server.get("/history/Caf%C3%A9").text();
+    let deletion = history
+        .lines()
+        .find(|l| l.starts_with("=> /diff/Caf%C3%A9/2 "))
+        .unwrap_or_else(|| panic!("{history}"));
     assert!(
-        history.contains("Revision 2 (deleted the page)"),
-        "{history}"
+        deletion.contains(" Revision 2, ")
+            && deletion.ends_with(", by ada, -8 bytes: deleted the page"),
+        "{deletion}"
     );
     assert!(history.contains("by ada"), "{history}");
 
@@ -277,7 +282,12 @@ fn edits_past_the_rate_limit_get_44() {
     }
     let slowed = server.edit_as(&cert, "Busy", "append", Some("edit3"));
     slowed.assert_status(44);
-    assert!(slowed.meta.parse::<u64>().unwrap() >= 1, "{}", slowed.meta);
+    let wait = slowed
+        .meta
+        .strip_prefix("Too many requests: wait ")
+        .and_then(|rest| rest.strip_suffix(" seconds"))
+        .and_then(|n| n.parse::<u64>().ok());
+    assert!(wait.is_some_and(|n| n >= 1), "{}", slowed.meta);
     // Prompts and menus are not edits.
     server.get_as(&cert, "/do/edit/Busy").assert_status(20);
     server

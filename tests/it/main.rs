@@ -25,9 +25,13 @@ mod operating;
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).
 mod reading;
+/// Golden, line-exact renders of every page kind (SPEC §3, §5).
+mod renders;
 mod support;
 /// Titan uploads (SPEC §4).
 mod titan;
+/// Editing as Lagrange and amfora users do it: `;edit`, merges, drafts, feeds (issue 12).
+mod titan_edit;
 /// Issue 10: action tokens — no link anyone wrote acts with a visitor's certificate (SPEC §3.0).
 mod tokens;
 /// The read-only HTML view over HTTPS, plain HTTP and the Gemini port (SPEC §8, issue 13).

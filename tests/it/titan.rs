@@ -68,14 +68,14 @@ fn identity_is_checked_before_mime_and_size() {
 }
 
 #[test]
-fn parameters_come_in_any_order_on_every_upload_path() {
+fn parameters_come_in_any_order() {
     let (server, cert) = with_editor();
     let text = "# Order\n\nany\n";
     let n = text.len();
     for (i, target) in [
         format!("/raw/Order;size={n};mime=text/gemini"),
-        format!("/page/Order;mime=text/gemini;size={}", n + 1),
-        format!("/do/edit/Order;size={};mime=text/plain", n + 2),
+        format!("/raw/Order;mime=text/gemini;size={}", n + 1),
+        format!("/raw/Order;foo;size={};mime=text/plain", n + 2),
     ]
     .iter()
     .enumerate()
@@ -226,9 +226,13 @@ fn an_empty_text_upload_deletes_the_page() {
     assert_eq!(reply.meta, page_url(&server, "history", "Gone"));
     server.get("/page/Gone").assert_status(51);
     let history = server.get("/history/Gone").text();
+    let deletion = history
+        .lines()
+        .find(|l| l.starts_with("=> /diff/Gone/2 "))
+        .unwrap_or_else(|| panic!("{history}"));
     assert!(
-        history.contains("Revision 2 (deleted the page)"),
-        "{history}"
+        deletion.contains(" Revision 2, ") && deletion.ends_with(" bytes: deleted the page"),
+        "{deletion}"
     );
     // Deleting it again changes nothing; a page that never existed is 51.
     upload(

@@ -15,6 +15,7 @@ use crate::capsule::handlers::page::gemtext;
 use crate::capsule::router::{EditAction, Route};
 use crate::capsule::{urls, Capsule};
 use crate::gemini::gemtext::{one_line, Gemtext};
+use crate::gemini::input::{decode_line_breaks, encode_line_breaks};
 use crate::gemini::request::MAX_URL_LEN;
 use crate::gemini::{Request, Response};
 use crate::wiki::model::{Author, DeleteOutcome, NewRevision, Page, Revision};
@@ -59,7 +60,6 @@ pub fn menu(app: &Capsule, request: &Request, name: &PageName) -> Result<Respons
     let live = page.as_ref().filter(|p| !p.current.deleted);
     let current = live.map_or("", |p| p.current.text.as_str());
     let base = base_url(request);
-    let titan_base = base.strip_prefix("gemini").unwrap_or(&base);
     let link = |action| action_url(app, &who, name, page.as_ref(), action);
     let mine = page
         .as_ref()
@@ -72,7 +72,7 @@ pub fn menu(app: &Capsule, request: &Request, name: &PageName) -> Result<Respons
         size: current.len(),
         format: live.map(|p| format_label(p.current.format)),
         locked: page.as_ref().is_some_and(|p| p.locked),
-        titan_url: format!("titan{titan_base}/raw/{}", name.encoded()),
+        titan_url: urls::titan_edit(request, name, live.map(|p| p.current.number)),
         fits_input: fits_one_input(&base, name, current),
         append_url: link(EditAction::Append),
         replace_url: link(EditAction::Replace),
@@ -234,10 +234,11 @@ fn append(
 ) -> Result<Response, AppError> {
     let Some(paragraph) = typed(request) else {
         return Ok(Response::input(match live {
-            Some(_) => format!("Type a paragraph to append to “{name}”"),
-            None => format!("“{name}” is new: type its first paragraph"),
+            Some(_) => format!("Type a paragraph to append to “{name}” (\\n makes a line break)"),
+            None => format!("“{name}” is new: type its first paragraph (\\n makes a line break)"),
         }));
     };
+    let paragraph = decode_line_breaks(paragraph);
     let paragraph = paragraph.trim_matches('\n');
     app.check_edit_rate(who.account.id)?;
     // Built from the current text inside the store's write transaction, so two people
@@ -271,14 +272,11 @@ fn replace(
     live: Option<Page>,
 ) -> Result<Response, AppError> {
     if typed(request).is_none() {
-        return Ok(Response::input(format!(
-            "Type the whole new text of “{name}” (to delete it, use Delete on /do/edit/{})",
-            name.encoded()
-        )));
+        return Ok(Response::input(replace_prompt(name, live.as_ref())));
     }
-    let text = request.query.as_deref().unwrap_or_default();
+    let text = decode_line_breaks(request.query.as_deref().unwrap_or_default());
     let format = live.map_or(PageFormat::Gemtext, |page| page.current.format);
-    save(app, name, who, text, format)
+    save(app, name, who, &text, format)
 }
 
 fn delete(
@@ -346,6 +344,19 @@ fn summary(
         .link(&urls::history(name), "History")
         .link(&urls::edit(name), "Back to the edit menu");
     Ok(gemtext(app, page.finish()))
+}
+
+/// The replace prompt: how to type a line break, and the start of the current text written
+/// that way, so the person can retype it rather than replace it blind.
+fn replace_prompt(name: &PageName, live: Option<&Page>) -> String {
+    let intro = format!("Type the whole new text of “{name}”; \\n makes a line break");
+    match live {
+        Some(page) => format!(
+            "{intro}. It now reads: {}",
+            clip(&encode_line_breaks(&page.current.text), 200)
+        ),
+        None => intro,
+    }
 }
 
 /// Saves `text` as the next revision by `who` and sends them to the page.

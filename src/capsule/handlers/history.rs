@@ -1,12 +1,14 @@
-//! A page's past: the paged revision list and the line diff a revision made.
+//! A page's past: the paged revision list — a gemfeed, one dated link line per revision —
+//! and the line diff a revision made.
 
-use minijinja::context;
 use serde::Serialize;
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::page::gemtext;
-use crate::capsule::handlers::{format_time, offset, paging, PAGE_SIZE};
-use crate::capsule::Capsule;
+use crate::capsule::handlers::{format_day, format_time, offset, paging, PAGE_SIZE};
+use crate::capsule::templates::BODY;
+use crate::capsule::{urls, Capsule};
+use crate::gemini::gemtext::one_line;
 use crate::gemini::Response;
 use crate::wiki::diff::{line_diff, LineDiff};
 use crate::wiki::PageName;
@@ -14,14 +16,46 @@ use crate::wiki::PageName;
 #[derive(Serialize)]
 struct RevisionLine {
     number: u32,
-    date: String,
+    /// `YYYY-MM-DD`, what a gemfeed reader dates the entry by.
+    day: String,
+    /// `HH:MM UTC`.
+    time: String,
     author: String,
     delta: String,
     deleted: bool,
     comment: Option<String>,
 }
 
-/// `/history/<name>`: revisions newest first, paged.
+#[derive(Serialize)]
+struct HistoryPage<'a> {
+    name: &'a str,
+    live: bool,
+    revisions: Vec<RevisionLine>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DiffPage<'a> {
+    name: &'a str,
+    rev: u32,
+    has_diff: bool,
+    body: &'static str,
+    summary: Option<String>,
+    deleted: bool,
+    author: &'a str,
+    from_date: String,
+    to_date: String,
+}
+
+/// `HH:MM UTC` of a time.
+fn clock(unix: i64) -> String {
+    let full = format_time(unix);
+    full.split_once(' ')
+        .map_or(full.clone(), |(_, clock)| clock.to_string())
+}
+
+/// `/history/<name>`: revisions newest first, paged; deleted pages too.
 pub fn list(app: &Capsule, name: &PageName, page: u32) -> Result<Response, AppError> {
     let store = app.store();
     let current = store.page(name)?.ok_or_else(|| {
@@ -35,20 +69,28 @@ pub fn list(app: &Capsule, name: &PageName, page: u32) -> Result<Response, AppEr
         .into_iter()
         .map(|r| RevisionLine {
             number: r.number,
-            date: format_time(r.created),
+            day: format_day(r.created),
+            time: clock(r.created),
             author: r.author,
             delta: format!("{:+}", r.size_delta),
             deleted: r.deleted,
-            comment: r.comment,
+            comment: r.comment.as_deref().map(one_line),
         })
         .collect();
     let shown = u64::from(offset(page)) + revisions.len() as u64;
-    let base = format!("/history/{}", name.encoded());
-    let (prev, next) = paging(&base, page, shown < u64::from(current.revisions));
-    let out = app.templates().render(
-        "history.gmi",
-        context! { name => name.as_str(), link => name.encoded(), revisions, prev, next },
-    )?;
+    let (prev, next) = paging(
+        &urls::history(name),
+        page,
+        shown < u64::from(current.revisions),
+    );
+    let context = HistoryPage {
+        name: name.as_str(),
+        live: !current.current.deleted,
+        revisions,
+        prev,
+        next,
+    };
+    let out = app.templates().render("history.gmi", context)?;
     Ok(gemtext(app, out))
 }
 
@@ -71,18 +113,19 @@ pub fn diff(app: &Capsule, name: &PageName, rev: u32) -> Result<Response, AppErr
         LineDiff::Hunks(hunks) => (hunks, None),
         LineDiff::Summary(summary) => (String::new(), Some(summary.describe(rev))),
     };
-    let out = app.templates().render(
-        "diff.gmi",
-        context! {
-            name => name.as_str(),
-            link => name.encoded(),
-            rev,
-            diff,
-            summary,
-            author => after.author,
-            from_date => before.map_or_else(|| "(new page)".to_string(), |r| format_time(r.created)),
-            to_date => format_time(after.created),
-        },
-    )?;
+    let context = DiffPage {
+        name: name.as_str(),
+        rev,
+        has_diff: !diff.is_empty(),
+        body: BODY,
+        summary,
+        deleted: after.deleted,
+        author: &after.author,
+        from_date: before.map_or_else(|| "(new page)".to_string(), |r| format_time(r.created)),
+        to_date: format_time(after.created),
+    };
+    let out = app
+        .templates()
+        .render_with_body("diff.gmi", context, &diff)?;
     Ok(gemtext(app, out))
 }

@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_day, offset, paging, PAGE_SIZE};
-use crate::capsule::Capsule;
+use crate::capsule::router::Route;
+use crate::capsule::{urls, Capsule};
+use crate::gemini::gemtext::one_line;
 use crate::gemini::{Request, Response};
 use crate::wiki::model::Change;
 
@@ -45,14 +47,22 @@ pub fn index(app: &Capsule, page: u32) -> Result<Response, AppError> {
     Ok(gemtext(app, out))
 }
 
+/// One gemfeed entry: its URL is the revision's own, so a feed reader (which tells entries
+/// apart by URL) sees every edit; a deletion links its diff, the one view of it there is.
 #[derive(Serialize)]
 struct ChangeLine {
+    url: String,
     name: String,
-    link: String,
     author: String,
-    deleted: bool,
-    /// The edit summary, if the author gave one.
-    comment: Option<String>,
+    summary: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ChangesPage<'a> {
+    title: &'a str,
+    days: Vec<Day>,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -70,16 +80,7 @@ pub fn changes(app: &Capsule, page: u32) -> Result<Response, AppError> {
     let mut days: Vec<Day> = Vec::new();
     for change in changes {
         let date = format_day(change.created);
-        let line = ChangeLine {
-            link: change.name.encoded(),
-            name: change.name.to_string(),
-            author: change.author,
-            deleted: change.deleted,
-            comment: change
-                .comment
-                .as_deref()
-                .map(crate::gemini::gemtext::one_line),
-        };
+        let line = change_line(change);
         match days.last_mut() {
             Some(day) if day.date == date => day.changes.push(line),
             _ => days.push(Day {
@@ -89,11 +90,37 @@ pub fn changes(app: &Capsule, page: u32) -> Result<Response, AppError> {
         }
     }
     let (prev, next) = paging("/do/changes", page, has_more);
-    let out = app.templates().render(
-        "changes.gmi",
-        context! { title => app.config().title.as_str(), days, prev, next },
-    )?;
+    let context = ChangesPage {
+        title: app.config().title.as_str(),
+        days,
+        prev,
+        next,
+    };
+    let out = app.templates().render("changes.gmi", context)?;
     Ok(gemtext(app, out))
+}
+
+fn change_line(change: Change) -> ChangeLine {
+    let url = if change.deleted {
+        urls::diff(&change.name, change.number)
+    } else {
+        urls::path(&Route::Page {
+            name: change.name.clone(),
+            rev: Some(change.number),
+        })
+    };
+    let comment = change.comment.as_deref().map(one_line);
+    let summary = match (change.deleted, comment) {
+        (true, Some(comment)) => Some(format!("deleted the page ({comment})")),
+        (true, None) => Some("deleted the page".to_string()),
+        (false, comment) => comment,
+    };
+    ChangeLine {
+        url,
+        name: change.name.to_string(),
+        author: change.author,
+        summary,
+    }
 }
 
 /// `/do/atom`: the recent changes as an Atom feed with absolute gemini:// links.

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod draft;
 pub mod edit;
 pub mod files;
 pub mod guard;
@@ -56,7 +57,7 @@ fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, Ap
     match route {
         Route::Home => page::home(app),
         Route::Robots => Ok(page::robots()),
-        Route::Page { name, rev } => page::show(app, &name, rev),
+        Route::Page { name, rev } => page::show(app, request, &name, rev),
         Route::Raw { name, rev } => page::raw(app, &name, rev),
         Route::File { name } => page::file(app, &name),
         Route::History { name, page } => history::list(app, &name, page),
@@ -81,7 +82,12 @@ fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, Ap
             token,
         } => edit::act(app, request, &name, action, token.as_deref()),
         Route::Admin { action, token } => admin::admin(app, request, action, token.as_deref()),
-        Route::Upload { name } => upload::store(app, request, &name),
+        Route::Upload { name, base } => upload::store(app, request, &name, base),
+        Route::MisdirectedUpload { name } => Err(AppError::BadRequest(format!(
+            "Titan uploads go to /raw/{}",
+            name.encoded()
+        ))),
+        Route::Draft { id, raw } => draft::show(app, request, &id, raw),
         Route::Moved(moved) => moved::redirect(app, request, &moved),
         Route::NotFound => Err(AppError::NotFound(
             "Nothing here; try the index at /do/index or search at /do/search".into(),

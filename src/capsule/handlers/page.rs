@@ -1,36 +1,77 @@
 //! Reading single resources: the home page, a page (current or old revision), its raw
 //! source, uploaded files and robots.txt.
 
-use minijinja::context;
+use serde::Serialize;
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::format_time;
-use crate::capsule::Capsule;
-use crate::gemini::Response;
+use crate::capsule::templates::BODY;
+use crate::capsule::{urls, Capsule};
+use crate::gemini::page::resolve_links;
+use crate::gemini::{Request, Response};
 use crate::wiki::model::Page;
 use crate::wiki::PageName;
 
-/// `/`: the main page rendered, then the wiki's menu.
+#[derive(Serialize)]
+struct HomePage<'a> {
+    body: &'static str,
+    title: &'a str,
+    /// The main page's name, when it exists, for its edit and history links.
+    main: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    name: &'a str,
+    body: &'static str,
+    old: bool,
+    rev: u32,
+    revisions: u32,
+    date: String,
+    author: &'a str,
+    comment: Option<&'a str>,
+    locked: bool,
+    titan_url: String,
+}
+
+/// `/`: the main page rendered — its relative links resolved as on `/page/<main>`, where
+/// they were written — with its edit and history links, then the wiki's menu.
 pub fn home(app: &Capsule) -> Result<Response, AppError> {
     let config = app.config();
-    let body = match PageName::new(&config.main_page) {
-        Ok(name) => match app.store().page(&name)? {
-            Some(page) if !page.current.deleted => {
-                app.rendered(name.as_str(), &page.current)?.to_string()
-            }
-            _ => format!("# {}\n\nThis wiki has no main page yet.\n", config.title),
-        },
-        Err(_) => format!("# {}\n", config.title),
+    let name = PageName::new(&config.main_page).ok();
+    let page = match &name {
+        Some(name) => app.store().page(name)?.filter(|p| !p.current.deleted),
+        None => None,
     };
-    let out = app.templates().render(
-        "home.gmi",
-        context! { body => body, title => config.title.as_str() },
-    )?;
+    let body = match (&name, &page) {
+        (Some(name), Some(page)) => resolve_links(
+            &app.rendered(name.as_str(), &page.current)?,
+            &urls::page(name),
+        ),
+        (Some(_), None) => format!("# {}\n\nThis wiki has no main page yet.\n", config.title),
+        (None, _) => format!("# {}\n", config.title),
+    };
+    let context = HomePage {
+        body: BODY,
+        title: config.title.as_str(),
+        main: name
+            .as_ref()
+            .filter(|_| page.is_some())
+            .map(PageName::as_str),
+    };
+    let out = app
+        .templates()
+        .render_with_body("home.gmi", context, &body)?;
     Ok(gemtext(app, out))
 }
 
 /// `/page/<name>[/<rev>]`.
-pub fn show(app: &Capsule, name: &PageName, rev: Option<u32>) -> Result<Response, AppError> {
+pub fn show(
+    app: &Capsule,
+    request: &Request,
+    name: &PageName,
+    rev: Option<u32>,
+) -> Result<Response, AppError> {
     let (page, revision) = match rev {
         None => {
             let page = live_page(app, name)?;
@@ -51,21 +92,22 @@ pub fn show(app: &Capsule, name: &PageName, rev: Option<u32>) -> Result<Response
             (page, revision)
         }
     };
-    let old = revision.number != page.current.number;
-    let body = app.rendered(name.as_str(), &revision)?;
-    let out = app.templates().render(
+    let context = PageView {
+        name: name.as_str(),
+        body: BODY,
+        old: revision.number != page.current.number,
+        rev: revision.number,
+        revisions: page.revisions,
+        date: format_time(revision.created),
+        author: &revision.author,
+        comment: revision.comment.as_deref(),
+        locked: page.locked,
+        titan_url: urls::titan_edit(request, name, Some(revision.number)),
+    };
+    let out = app.templates().render_with_body(
         "page.gmi",
-        context! {
-            name => name.as_str(),
-            link => name.encoded(),
-            body => &*body,
-            old => old,
-            rev => revision.number,
-            revisions => page.revisions,
-            date => format_time(revision.created),
-            author => revision.author,
-            locked => page.locked,
-        },
+        context,
+        &app.rendered(name.as_str(), &revision)?,
     )?;
     Ok(gemtext(app, out))
 }
@@ -94,13 +136,15 @@ pub fn file(app: &Capsule, name: &PageName) -> Result<Response, AppError> {
     Ok(Response::success(file.mime, file.data))
 }
 
-/// `/robots.txt`: keep crawlers on the pages themselves.
+/// Crawlers read the pages and the feeds (`Allow` first, for parsers that take the first
+/// match); history, diffs, sources, search and the other `/do/` routes cost more and
+/// duplicate the pages.
+const ROBOTS: &str = "User-agent: *\nAllow: /do/changes\nAllow: /do/atom\nDisallow: /history/\n\
+                      Disallow: /diff/\nDisallow: /raw/\nDisallow: /do/\n";
+
+/// `/robots.txt`: keep crawlers on the pages themselves and the feeds.
 pub fn robots() -> Response {
-    Response::success(
-        "text/plain; charset=utf-8",
-        b"User-agent: *\nDisallow: /history/\nDisallow: /diff/\nDisallow: /raw/\nDisallow: /do/\n"
-            .to_vec(),
-    )
+    Response::success("text/plain; charset=utf-8", ROBOTS.as_bytes().to_vec())
 }
 
 /// The page if it exists and is not deleted, else a `51` saying how to create it.

@@ -48,7 +48,9 @@ pub fn new_page(request: &Request) -> Result<Response, AppError> {
     let Some(input) = request.query.as_deref() else {
         return Ok(Response::input("Name of the new page"));
     };
-    match PageName::new(input.trim()) {
+    // Not trimmed: a name with leading or trailing spaces is refused with the reason, never
+    // quietly turned into another page's name.
+    match PageName::new(input) {
         Ok(name) => Ok(Response::redirect(format!("/do/edit/{}", name.encoded()))),
         Err(err) => Ok(Response::input(format!("{err}. Name of the new page"))),
     }

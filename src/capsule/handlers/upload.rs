@@ -9,9 +9,10 @@ use crate::capsule::handlers::edit::check_page_size;
 use crate::capsule::handlers::guard::{decide, refuse, refuse_if_locked, Need};
 use crate::capsule::handlers::lists::base_url;
 use crate::capsule::router::Route;
-use crate::capsule::Capsule;
+use crate::capsule::{urls, Capsule};
 use crate::gemini::{Request, Response, TitanParams};
-use crate::wiki::model::{Author, DeleteOutcome, NewRevision};
+use crate::wiki::merge::{Upload, UploadOutcome};
+use crate::wiki::model::{Author, DeleteOutcome};
 use crate::wiki::{PageFormat, PageName};
 
 /// Body bytes read past the applicable limit when draining a refused upload, so a client
@@ -24,7 +25,9 @@ const ANONYMOUS_RATE_KEY: i64 = 0;
 /// What an upload becomes, decided by its MIME type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
-    Page(PageFormat),
+    /// A page's text; `None` (`text/plain`, what Lagrange sends for any typed text) keeps
+    /// the page's current format.
+    Page(Option<PageFormat>),
     /// An uploaded file with this (allowed) MIME type.
     File(String),
 }
@@ -58,7 +61,12 @@ pub fn admit(request: &Request, app: &Capsule) -> Result<u64, (Response, u64)> {
 }
 
 /// Stores an admitted upload whose body the connection has read (exactly `size` bytes).
-pub fn store(app: &Capsule, request: &Request, name: &PageName) -> Result<Response, AppError> {
+pub fn store(
+    app: &Capsule,
+    request: &Request,
+    name: &PageName,
+    base: Option<u32>,
+) -> Result<Response, AppError> {
     let params = params(request);
     let uploader = uploader(request, app, &params)?;
     let page = app.store().page(name)?;
@@ -72,7 +80,10 @@ pub fn store(app: &Capsule, request: &Request, name: &PageName) -> Result<Respon
     check_size(app, &kind, Some(body.len() as u64))?;
     match kind {
         Kind::Page(_) if body.is_empty() => delete(app, request, name, uploader),
-        Kind::Page(format) => save_text(app, request, name, uploader, body, format),
+        Kind::Page(format) => {
+            let text = utf8_text(body)?;
+            save_text(app, request, name, uploader, base, &text, format)
+        }
         Kind::File(mime) => {
             app.store()
                 .save_file(name, &mime, body, uploader.author, app.now())?;
@@ -83,8 +94,9 @@ pub fn store(app: &Capsule, request: &Request, name: &PageName) -> Result<Respon
 
 /// SPEC §4's order after host, port and path: name, identity or token, lock, MIME, size.
 fn check(request: &Request, app: &Capsule, params: &TitanParams) -> Result<Admitted, AppError> {
-    let name = match Route::from_request(request)? {
-        Route::Upload { name } => name,
+    let (name, base) = match Route::from_request(request)? {
+        Route::Upload { name, base } => (name, base),
+        Route::MisdirectedUpload { name } => return Err(misdirected(request, &name)),
         _ => {
             return Err(AppError::BadRequest(
                 "Titan uploads go to /raw/<name>".into(),
@@ -95,20 +107,47 @@ fn check(request: &Request, app: &Capsule, params: &TitanParams) -> Result<Admit
     let page = app.store().page(&name)?;
     refuse_if_locked(&name, page.as_ref(), uploader.admin)?;
     if params.edit && params.size.is_none() {
-        return match page.filter(|p| !p.current.deleted) {
-            Some(page) => Ok(Admitted::Prefill(Response::success(
-                format!("{}; charset=utf-8", page.current.format.mime()),
-                page.current.text.into_bytes(),
-            ))),
-            None => Err(AppError::NotFound(format!(
-                "No page “{name}” yet, so nothing to prefill; upload its first text"
-            ))),
-        };
+        return prefill(app, &name, base, page).map(Admitted::Prefill);
     }
     let kind = kind(app, params.mime.as_deref())?;
     let size = check_size(app, &kind, params.size)?;
     app.check_edit_rate(uploader.rate_key)?;
     Ok(Admitted::Body(size))
+}
+
+/// `;edit`: the text of revision `base` (the current one without it) and its MIME type, so
+/// the client can prefill its editor.
+fn prefill(
+    app: &Capsule,
+    name: &PageName,
+    base: Option<u32>,
+    page: Option<crate::wiki::model::Page>,
+) -> Result<Response, AppError> {
+    let revision = match base {
+        None => page.filter(|p| !p.current.deleted).map(|p| p.current),
+        Some(rev) => app.store().revision(name, rev)?.filter(|r| !r.deleted),
+    };
+    match (revision, base) {
+        (Some(revision), _) => Ok(Response::success(
+            format!("{}; charset=utf-8", revision.format.mime()),
+            revision.text.into_bytes(),
+        )),
+        (None, None) => Err(AppError::NotFound(format!(
+            "No page “{name}” yet, so nothing to prefill; upload its first text"
+        ))),
+        (None, Some(rev)) => Err(AppError::NotFound(format!(
+            "“{name}” has no revision {rev} to edit; see /history/{}",
+            name.encoded()
+        ))),
+    }
+}
+
+/// The `59` for an upload to `/page/…` or `/do/edit/…`, naming the URL that edits the source.
+fn misdirected(request: &Request, name: &PageName) -> AppError {
+    AppError::BadRequest(format!(
+        "Edit the page's source, not the rendered page: use {}",
+        urls::titan_edit(request, name, None)
+    ))
 }
 
 /// Identity or token: a usable registered certificate never needs a token; without one, a
@@ -142,8 +181,11 @@ fn uploader(request: &Request, app: &Capsule, params: &TitanParams) -> Result<Up
 /// The kind an upload's MIME type makes; `59` for types this wiki does not take.
 fn kind(app: &Capsule, mime: Option<&str>) -> Result<Kind, AppError> {
     let mime = mime.unwrap_or("text/gemini");
+    if mime.trim().eq_ignore_ascii_case("text/plain") {
+        return Ok(Kind::Page(None));
+    }
     if let Some(format) = PageFormat::from_mime(mime) {
-        return Ok(Kind::Page(format));
+        return Ok(Kind::Page(Some(format)));
     }
     let allowed = &app.config().uploads.mime_types;
     if allowed.iter().any(|m| m == mime) {
@@ -185,30 +227,52 @@ fn check_size(app: &Capsule, kind: &Kind, size: Option<u64>) -> Result<u64, AppE
     Ok(size)
 }
 
-fn save_text(
-    app: &Capsule,
-    request: &Request,
-    name: &PageName,
-    uploader: Uploader,
-    body: &[u8],
-    format: PageFormat,
-) -> Result<Response, AppError> {
+fn utf8_text(body: &[u8]) -> Result<String, AppError> {
     let text = std::str::from_utf8(body).map_err(|err| {
         AppError::BadRequest(format!(
             "The text is not valid UTF-8 (at byte {}); save it as UTF-8 and upload again",
             err.valid_up_to()
         ))
     })?;
-    let text = text.replace("\r\n", "\n");
-    app.store().save_revision(NewRevision {
+    Ok(text.replace("\r\n", "\n"))
+}
+
+/// Saves, merges or keeps as a draft (SPEC §4). The Titan answer stays `30` to the page for
+/// a save or a clean merge (the merged revision's comment says "merged with revision N");
+/// a conflict leads to the draft, which shows it and how to resolve it.
+fn save_text(
+    app: &Capsule,
+    request: &Request,
+    name: &PageName,
+    uploader: Uploader,
+    base: Option<u32>,
+    text: &str,
+    format: Option<PageFormat>,
+) -> Result<Response, AppError> {
+    // Revisions never change, so the base can be read before the write transaction.
+    let base_revision = match base {
+        None => None,
+        Some(rev) => Some(app.store().revision(name, rev)?.ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "“{name}” has no revision {rev} to base an edit on; upload to {}",
+                urls::titan_edit(request, name, None)
+            ))
+        })?),
+    };
+    let outcome = app.store().save_upload(Upload {
         name,
-        text: &text,
+        base: base_revision.as_ref().map(|r| (r.number, r.text.as_str())),
+        text,
         format,
         author: uploader.author,
-        comment: None,
         now: app.now(),
     })?;
-    Ok(absolute(request, "page", name))
+    Ok(match outcome {
+        UploadOutcome::Saved(_) | UploadOutcome::Merged { .. } => absolute(request, "page", name),
+        UploadOutcome::Conflict { id, .. } => {
+            Response::redirect(format!("{}{}", urls::base(request), urls::draft(&id)))
+        }
+    })
 }
 
 /// An empty text upload deletes the page (a restorable deletion revision) and leads to its
