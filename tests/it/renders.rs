@@ -71,6 +71,7 @@ fn home() {
             "## gemwiki",
             "=> /do/changes Recent changes",
             "=> /do/index All pages",
+            "=> /do/files Uploaded files",
             "=> /do/search Search",
             "=> /do/new Create a page",
             "=> /do/account Your account (needs a client certificate)",
@@ -103,6 +104,27 @@ fn page_keeps_preformatted_blank_lines_and_trailing_spaces() {
             "=> /history/Art History (2 revisions)",
             "=> /raw/Art Source",
             "Last changed 2023-11-14 22:15 UTC by system.",
+            "=> / Home",
+        ],
+    );
+}
+
+/// Issue 16: a locked page offers no edit link (it would only answer 61), and says why.
+#[test]
+fn locked_page_says_so_instead_of_offering_edit_links() {
+    let server = wiki();
+    let name = gemwiki::wiki::PageName::new("Art").unwrap();
+    assert!(server.store().set_locked(&name, true).unwrap());
+    let lines = body(&server, "/page/Art");
+    let footer = lines.iter().position(|l| l == "──────────").unwrap();
+    assert_lines(
+        &lines[footer..],
+        &[
+            "──────────",
+            "This page is locked: only admins may edit it.",
+            "=> /history/Art History (2 revisions)",
+            "=> /raw/Art Source",
+            "Last changed 2023-11-14 22:15 UTC by system · locked.",
             "=> / Home",
         ],
     );
