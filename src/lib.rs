@@ -38,9 +38,10 @@
 //! - `site` imports `config`, `store`, `wiki/`, `identity`, `render_cache`; never a front-end.
 //!   `render_cache` imports only `wiki/`.
 //! - Only `tls`, `capsule::connection` and `web::serve` touch OpenSSL types (`capsule::server`
-//!   passes the acceptor through).
-//! - A front-end (`capsule/`, `web/`) imports `handoff` and the core (`site`, `wiki/`, `gemini/`, `store/` handles,
-//!   `identity`, `tls`), never another front-end; only `main.rs` wires front-ends.
+//!   passes the acceptor through as `tls::Acceptor`).
+//! - A front-end (`capsule/`, `web/`) imports `handoff` and the core (`site`, `wiki/`,
+//!   `gemini/`, `store/` handles, `identity`, `tls`), never another front-end; only `main.rs`
+//!   wires front-ends.
 //! - Errors become Gemini statuses in one place, [`capsule::error::AppError::to_response`].
 
 pub mod capsule;

@@ -180,6 +180,10 @@ pub fn generate_self_signed(hostnames: &[String]) -> Result<(Vec<u8>, Vec<u8>), 
 /// is capped at [`MAX_CLIENT_CERT_LIST`].
 ///
 /// # Errors
+/// The configured TLS acceptor, as the front-ends' accept loops pass it on: only this module
+/// and the connection layers that run handshakes name OpenSSL's types.
+pub type Acceptor = openssl::ssl::SslAcceptor;
+
 /// The certificate or key cannot be loaded or do not match.
 pub fn build_acceptor(
     cert: &Path,

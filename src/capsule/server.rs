@@ -9,7 +9,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use openssl::ssl::SslAcceptor;
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -21,6 +20,7 @@ use super::{connection, Capsule};
 use crate::config::{ServerConfig, Timeouts};
 use crate::gemini::Authority;
 use crate::identity::Network;
+use crate::tls::Acceptor;
 
 /// Listen backlog: a small one drops SYNs under bursts and adds 1–3 s client stalls.
 const BACKLOG: i32 = 4096;
@@ -47,7 +47,7 @@ pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 /// (at most the configured shutdown timeout).
 pub async fn run(
     listeners: Vec<TcpListener>,
-    acceptor: SslAcceptor,
+    acceptor: Acceptor,
     app: Arc<Capsule>,
     settings: &ServerConfig,
     shutdown: CancellationToken,
@@ -93,7 +93,7 @@ pub async fn run(
 
 /// What one listener's accept loop shares with the others.
 struct Shared {
-    acceptor: Arc<SslAcceptor>,
+    acceptor: Arc<Acceptor>,
     app: Arc<Capsule>,
     authority: Arc<Authority>,
     /// The global cap on open connections.

@@ -10,6 +10,7 @@ use crate::capsule::handlers::guard::{require, valid_cert, Need, Who};
 use crate::capsule::handlers::intent::{account_version, confirmed, refuse, Act, Refusal};
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_day, format_time};
+use crate::capsule::router::Route;
 use crate::capsule::{urls, Capsule};
 use crate::config::Registration;
 use crate::gemini::gemtext::one_line;
@@ -22,7 +23,7 @@ use crate::wiki::user_name;
 /// Edits listed on `/do/account`.
 const RECENT_EDITS: u32 = 20;
 
-const ACCOUNT: &str = "/do/account";
+const ACCOUNT: &str = urls::ACCOUNT;
 
 /// `/do/register[/<token>]`: `30` to the tokenized prompt, which asks `10` for a name
 /// (suggesting the certificate's CN), then creates the account.
@@ -184,9 +185,12 @@ pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
         .into_iter()
         .map(|e| EditLine {
             target: if e.deleted {
-                format!("/history/{}", e.name.encoded())
+                urls::history(&e.name)
             } else {
-                format!("/page/{}/{}", e.name.encoded(), e.number)
+                urls::path(&Route::Page {
+                    name: e.name.clone(),
+                    rev: Some(e.number),
+                })
             },
             date: format_day(e.created),
             name: one_line(e.name.as_str()),

@@ -2,7 +2,6 @@
 //! lines, so clients can subscribe), and the Atom feed of recent changes.
 
 use atom_syndication::{Entry, Feed, Link, Person, Text};
-use minijinja::context;
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -22,7 +21,17 @@ const FEED_ENTRIES: u32 = 50;
 #[derive(Serialize)]
 struct PageLink {
     name: String,
-    link: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct IndexPage {
+    pages: Vec<PageLink>,
+    count: u64,
+    page: u32,
+    pages_total: u64,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
 /// `/do/index`: every live page, alphabetical, paged.
@@ -33,17 +42,21 @@ pub fn index(app: &Capsule, page: u32) -> Result<Response, AppError> {
         .page_names(offset(page), PAGE_SIZE)?
         .into_iter()
         .map(|name| PageLink {
-            link: name.encoded(),
+            url: urls::page(&name),
             name: name.to_string(),
         })
         .collect();
     let shown = u64::from(offset(page)) + pages.len() as u64;
-    let (prev, next) = paging("/do/index", page, shown < count);
-    let pages_total = count.div_ceil(u64::from(PAGE_SIZE)).max(1);
-    let out = app.templates().render(
-        "index.gmi",
-        context! { pages, count, page, pages_total, prev, next },
-    )?;
+    let (prev, next) = paging(urls::INDEX, page, shown < count);
+    let context = IndexPage {
+        pages,
+        count,
+        page,
+        pages_total: count.div_ceil(u64::from(PAGE_SIZE)).max(1),
+        prev,
+        next,
+    };
+    let out = app.templates().render("index.gmi", context)?;
     Ok(gemtext(app, out))
 }
 
@@ -89,7 +102,7 @@ pub fn changes(app: &Capsule, page: u32) -> Result<Response, AppError> {
             }),
         }
     }
-    let (prev, next) = paging("/do/changes", page, has_more);
+    let (prev, next) = paging(urls::CHANGES, page, has_more);
     let context = ChangesPage {
         title: app.config().title.as_str(),
         days,

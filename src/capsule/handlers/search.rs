@@ -1,12 +1,11 @@
 //! Finding and starting pages: full-text search (plain words, never a pattern) and the
 //! "new page" prompt that leads to the editor.
 
-use minijinja::context;
 use serde::Serialize;
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::page::gemtext;
-use crate::capsule::Capsule;
+use crate::capsule::{urls, Capsule};
 use crate::gemini::gemtext::one_line;
 use crate::gemini::{Request, Response};
 use crate::wiki::PageName;
@@ -17,8 +16,14 @@ const MAX_HITS: u32 = 50;
 #[derive(Serialize)]
 struct Hit {
     name: String,
-    link: String,
+    url: String,
     snippet: String,
+}
+
+#[derive(Serialize)]
+struct SearchPage {
+    words: String,
+    hits: Vec<Hit>,
 }
 
 /// `/do/search`: a prompt, or `?words` → ranked results with snippets.
@@ -32,14 +37,14 @@ pub fn search(app: &Capsule, request: &Request) -> Result<Response, AppError> {
         .search(&words, MAX_HITS)?
         .into_iter()
         .map(|hit| Hit {
-            link: hit.name.encoded(),
+            url: urls::page(&hit.name),
             name: hit.name.to_string(),
             snippet: one_line(&hit.snippet),
         })
         .collect();
     let out = app
         .templates()
-        .render("search.gmi", context! { words => words, hits })?;
+        .render("search.gmi", SearchPage { words, hits })?;
     Ok(gemtext(app, out))
 }
 
@@ -51,7 +56,7 @@ pub fn new_page(request: &Request) -> Result<Response, AppError> {
     // Not trimmed: a name with leading or trailing spaces is refused with the reason, never
     // quietly turned into another page's name.
     match PageName::new(input) {
-        Ok(name) => Ok(Response::redirect(format!("/do/edit/{}", name.encoded()))),
+        Ok(name) => Ok(Response::redirect(urls::edit(&name))),
         Err(err) => Ok(Response::input(format!("{err}. Name of the new page"))),
     }
 }
