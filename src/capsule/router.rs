@@ -140,6 +140,8 @@ pub enum AdminAction {
     Overview,
     Approve { account: String },
     Suspend { account: String },
+    Promote { account: String },
+    Demote { account: String },
     Lock { name: PageName },
     Unlock { name: PageName },
     Restore { name: PageName, rev: u32 },
@@ -165,6 +167,8 @@ impl AdminAction {
             Self::Overview => "overview",
             Self::Approve { .. } => "approve",
             Self::Suspend { .. } => "suspend",
+            Self::Promote { .. } => "promote",
+            Self::Demote { .. } => "demote",
             Self::Lock { .. } => "lock",
             Self::Unlock { .. } => "unlock",
             Self::Restore { .. } => "restore",
@@ -303,7 +307,7 @@ impl Route {
     fn admin(segments: &[&str]) -> Result<Self, RouteError> {
         let name = |s: &str| PageName::new(s);
         let (action, token) = match segments {
-            ["approve" | "suspend" | "lock" | "unlock", target, t @ ..]
+            ["approve" | "suspend" | "promote" | "demote" | "lock" | "unlock", target, t @ ..]
             | ["restore", target, _, t @ ..]
                 if t.len() <= 1 =>
             {
@@ -313,6 +317,12 @@ impl Route {
                         account: (*target).to_string(),
                     },
                     "suspend" => AdminAction::Suspend {
+                        account: (*target).to_string(),
+                    },
+                    "promote" => AdminAction::Promote {
+                        account: (*target).to_string(),
+                    },
+                    "demote" => AdminAction::Demote {
                         account: (*target).to_string(),
                     },
                     "lock" => AdminAction::Lock {

@@ -112,6 +112,8 @@ fn admin(action: &AdminAction) -> String {
         AdminAction::Overview => ADMIN.into(),
         AdminAction::Approve { account } => format!("{ADMIN}/approve/{}", segment(account)),
         AdminAction::Suspend { account } => format!("{ADMIN}/suspend/{}", segment(account)),
+        AdminAction::Promote { account } => format!("{ADMIN}/promote/{}", segment(account)),
+        AdminAction::Demote { account } => format!("{ADMIN}/demote/{}", segment(account)),
         AdminAction::Lock { name } => format!("{ADMIN}/lock/{}", name.encoded()),
         AdminAction::Unlock { name } => format!("{ADMIN}/unlock/{}", name.encoded()),
         AdminAction::Restore { name, rev } => {
@@ -320,6 +322,8 @@ fn admin_action(
         "overview" => AdminAction::Overview,
         "approve" => AdminAction::Approve { account: target()? },
         "suspend" => AdminAction::Suspend { account: target()? },
+        "promote" => AdminAction::Promote { account: target()? },
+        "demote" => AdminAction::Demote { account: target()? },
         "lock" => AdminAction::Lock {
             name: name_arg(&target()?)?,
         },
@@ -445,6 +449,12 @@ mod tests {
                     account: "ann.b-c_d".into(),
                 },
                 AdminAction::Suspend {
+                    account: "Zoë".into(),
+                },
+                AdminAction::Promote {
+                    account: "ann".into(),
+                },
+                AdminAction::Demote {
                     account: "Zoë".into(),
                 },
                 AdminAction::Lock { name: odd.clone() },

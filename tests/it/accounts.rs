@@ -731,3 +731,40 @@ fn last_use_is_recorded_on_any_authenticated_request() {
     let after = last_used();
     assert!(after.is_some() && after != before, "{before:?} → {after:?}");
 }
+
+/// Issue 16: admins promote and demote from /do/admin through tokenized, confirmed links;
+/// a forged link changes nothing and the last active admin is never demoted.
+#[test]
+fn admins_promote_and_demote_through_confirmed_links() {
+    let server = TestServer::start();
+    let boss = TestCert::ec("boss");
+    crate::support::register_as(&server, &boss, "boss", Role::Admin, AccountState::Active);
+    let bob = TestCert::ec("bob");
+    crate::support::register_as(&server, &bob, "bob", Role::Editor, AccountState::Active);
+
+    // A forged link (no token) acts not, even for an admin.
+    let forged = server.get_as(&boss, "/do/admin/promote/bob?yes");
+    forged.assert_status(30);
+    assert_eq!(forged.meta, "/do/admin");
+    assert_eq!(account(&server, "bob").role, Role::Editor);
+
+    let asked = server.act_as(&boss, "/do/admin", "/do/admin/promote/bob", None);
+    asked.assert_status(10);
+    assert_eq!(asked.meta, "Type yes to make bob an admin of this wiki");
+    let promoted = server.act_as(&boss, "/do/admin", "/do/admin/promote/bob", Some("yes"));
+    promoted.assert_status(30);
+    assert_eq!(account(&server, "bob").role, Role::Admin);
+
+    let demoted = server.act_as(&bob, "/do/admin", "/do/admin/demote/boss", Some("yes"));
+    demoted.assert_status(30);
+    assert_eq!(account(&server, "boss").role, Role::Editor);
+
+    // bob is now the only active admin: his own demotion is refused before any token.
+    let refused = server.get_as(&bob, "/do/admin/demote/bob");
+    refused.assert_status(61);
+    assert_eq!(
+        refused.meta,
+        "bob is the last active admin; promote someone else first"
+    );
+    assert_eq!(account(&server, "bob").role, Role::Admin);
+}

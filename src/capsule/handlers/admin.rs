@@ -14,7 +14,7 @@ use crate::capsule::handlers::{format_time, offset, paging, PAGE_SIZE};
 use crate::capsule::router::{list_page, AdminAction};
 use crate::capsule::{urls, Capsule};
 use crate::gemini::{Request, Response};
-use crate::wiki::model::{Account, AccountState, Author, Change};
+use crate::wiki::model::{Account, AccountState, Author, Change, Role};
 use crate::wiki::token::TokenState;
 use crate::wiki::PageName;
 
@@ -64,6 +64,8 @@ pub fn admin(
         AdminAction::Overview => overview(app, &who, list_page(request.query.as_deref())),
         AdminAction::Approve { account } => set_state(app, &who, &account, AccountState::Active),
         AdminAction::Suspend { account } => set_state(app, &who, &account, AccountState::Suspended),
+        AdminAction::Promote { account } => set_role(app, &who, &account, Role::Admin),
+        AdminAction::Demote { account } => set_role(app, &who, &account, Role::Editor),
         AdminAction::Lock { name } => set_lock(app, &name, true),
         AdminAction::Unlock { name } => set_lock(app, &name, false),
         AdminAction::Restore { name, rev } => restore(app, &who, &name, rev),
@@ -76,7 +78,10 @@ fn precheck(app: &Capsule, who: &Who, action: &AdminAction) -> Result<(), AppErr
     let store = app.store();
     match action {
         AdminAction::Overview => {}
-        AdminAction::Approve { account } | AdminAction::Suspend { account } => {
+        AdminAction::Approve { account }
+        | AdminAction::Suspend { account }
+        | AdminAction::Promote { account }
+        | AdminAction::Demote { account } => {
             let found = store.account_by_name(account)?.ok_or_else(|| {
                 AppError::NotFound(format!(
                     "There is no account named “{account}”; see /do/admin"
@@ -84,6 +89,9 @@ fn precheck(app: &Capsule, who: &Who, action: &AdminAction) -> Result<(), AppErr
             })?;
             if found.id == who.account.id && matches!(action, AdminAction::Suspend { .. }) {
                 return Err(self_suspension());
+            }
+            if matches!(action, AdminAction::Demote { .. }) {
+                keep_an_admin(app, &found)?;
             }
         }
         AdminAction::Lock { name } | AdminAction::Unlock { name } => {
@@ -96,6 +104,21 @@ fn precheck(app: &Capsule, who: &Who, action: &AdminAction) -> Result<(), AppErr
                 return Err(no_revision(name, *rev));
             }
         }
+    }
+    Ok(())
+}
+
+/// Refuses to demote the last active admin: a wiki always keeps someone who can approve,
+/// unlock and restore from here.
+fn keep_an_admin(app: &Capsule, account: &Account) -> Result<(), AppError> {
+    let last = account.role == Role::Admin
+        && account.state == AccountState::Active
+        && app.store().active_admin_count()? <= 1;
+    if last {
+        return Err(AppError::CertNotAuthorised(format!(
+            "{} is the last active admin; promote someone else first",
+            account.name
+        )));
     }
     Ok(())
 }
@@ -119,6 +142,12 @@ fn no_revision(name: &PageName, rev: u32) -> AppError {
 fn confirmation(action: &AdminAction) -> Option<String> {
     match action {
         AdminAction::Suspend { account } => Some(format!("Type yes to suspend {account}")),
+        AdminAction::Promote { account } => {
+            Some(format!("Type yes to make {account} an admin of this wiki"))
+        }
+        AdminAction::Demote { account } => Some(format!(
+            "Type yes to make {account} an editor (no longer an admin)"
+        )),
         AdminAction::Restore { name, rev } => Some(format!(
             "Type yes to make revision {rev} the current text of “{name}”"
         )),
@@ -130,7 +159,10 @@ fn confirmation(action: &AdminAction) -> Option<String> {
 fn target(action: &AdminAction) -> String {
     match action {
         AdminAction::Overview => String::new(),
-        AdminAction::Approve { account } | AdminAction::Suspend { account } => account.clone(),
+        AdminAction::Approve { account }
+        | AdminAction::Suspend { account }
+        | AdminAction::Promote { account }
+        | AdminAction::Demote { account } => account.clone(),
         AdminAction::Lock { name } | AdminAction::Unlock { name } => name.as_str().to_string(),
         AdminAction::Restore { name, rev } => format!("{rev}:{name}"),
     }
@@ -140,12 +172,13 @@ fn target(action: &AdminAction) -> String {
 /// and lock (so a token dies once the page or account changed).
 fn admin_state(app: &Capsule, action: &AdminAction) -> Result<TokenState, AppError> {
     Ok(match action {
-        AdminAction::Approve { account } | AdminAction::Suspend { account } => {
-            match app.store().account_by_name(account)? {
-                Some(account) => account_version(&account),
-                None => TokenState::Version("no such account".into()),
-            }
-        }
+        AdminAction::Approve { account }
+        | AdminAction::Suspend { account }
+        | AdminAction::Promote { account }
+        | AdminAction::Demote { account } => match app.store().account_by_name(account)? {
+            Some(account) => account_version(&account),
+            None => TokenState::Version("no such account".into()),
+        },
         AdminAction::Lock { name }
         | AdminAction::Unlock { name }
         | AdminAction::Restore { name, .. } => page_state(app, name)?,
@@ -194,6 +227,8 @@ struct AccountLine {
     me: bool,
     approve_url: String,
     suspend_url: String,
+    promote_url: String,
+    demote_url: String,
 }
 
 #[derive(Serialize)]
@@ -250,6 +285,12 @@ fn account_line(app: &Capsule, who: &Who, account: Account) -> Result<AccountLin
             account: account.name.clone(),
         }),
         suspend_url: url(AdminAction::Suspend {
+            account: account.name.clone(),
+        }),
+        promote_url: url(AdminAction::Promote {
+            account: account.name.clone(),
+        }),
+        demote_url: url(AdminAction::Demote {
             account: account.name.clone(),
         }),
         me: account.id == who.account.id,
@@ -317,6 +358,18 @@ fn set_state(
     }
     app.store().set_account_state(account.id, state)?;
     tracing::info!(admin = %who.account.name, account = %account.name, state = state.as_str(), "account state set");
+    Ok(Response::redirect(OVERVIEW))
+}
+
+fn set_role(app: &Capsule, who: &Who, name: &str, role: Role) -> Result<Response, AppError> {
+    let account = app.store().account_by_name(name)?.ok_or_else(|| {
+        AppError::NotFound(format!("There is no account named “{name}”; see /do/admin"))
+    })?;
+    if role == Role::Editor {
+        keep_an_admin(app, &account)?;
+    }
+    app.store().set_account_role(account.id, role)?;
+    tracing::info!(admin = %who.account.name, account = %account.name, role = role.as_str(), "account role set");
     Ok(Response::redirect(OVERVIEW))
 }
 
