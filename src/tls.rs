@@ -18,8 +18,8 @@ use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
 use openssl::pkey::PKey;
 use openssl::ssl::{
-    AlpnError, SslAcceptor, SslContextBuilder, SslFiletype, SslMethod, SslOptions, SslRef,
-    SslSessionCacheMode, SslVerifyMode,
+    AlpnError, SslAcceptor, SslAcceptorBuilder, SslContextBuilder, SslFiletype, SslMethod,
+    SslOptions, SslRef, SslSessionCacheMode, SslVerifyMode,
 };
 use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
 use openssl::x509::{X509NameBuilder, X509};
@@ -190,21 +190,7 @@ pub fn build_acceptor(
     key: &Path,
     session_resumption: bool,
 ) -> Result<SslAcceptor, TlsError> {
-    let load_err = |source| TlsError::Load {
-        cert: cert.to_path_buf(),
-        key: key.to_path_buf(),
-        source,
-    };
-    let mut builder = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())?;
-    builder
-        .set_private_key_file(key, SslFiletype::PEM)
-        .map_err(load_err)?;
-    builder.set_certificate_chain_file(cert).map_err(load_err)?;
-    builder.check_private_key().map_err(load_err)?;
-    if builder.set_groups_list(GROUPS).is_err() {
-        builder.set_groups_list(GROUPS_CLASSIC)?;
-    }
-    builder.set_ciphersuites(CIPHERSUITES)?;
+    let mut builder = base_builder(cert, key)?;
     builder.set_options(SslOptions::CIPHER_SERVER_PREFERENCE);
     builder.set_verify(SslVerifyMode::PEER);
     skip_chain_verification(&mut builder);
@@ -222,13 +208,9 @@ pub fn build_acceptor(
     Ok(builder.build())
 }
 
-/// Builds the acceptor of the `[web] listen` HTTPS listeners: the same TLS settings as
-/// [`build_acceptor`] but no client certificate is requested (a browser would ask its user to
-/// pick one), and ALPN offers only `http/1.1`.
-///
-/// # Errors
-/// The certificate or key cannot be loaded or do not match.
-pub fn build_web_acceptor(cert: &Path, key: &Path) -> Result<SslAcceptor, TlsError> {
+/// What both acceptors share: Mozilla's intermediate profile, the certificate and key (checked
+/// to match), the key-exchange groups and TLS 1.3 suites in our preference order.
+fn base_builder(cert: &Path, key: &Path) -> Result<SslAcceptorBuilder, TlsError> {
     let load_err = |source| TlsError::Load {
         cert: cert.to_path_buf(),
         key: key.to_path_buf(),
@@ -244,6 +226,17 @@ pub fn build_web_acceptor(cert: &Path, key: &Path) -> Result<SslAcceptor, TlsErr
         builder.set_groups_list(GROUPS_CLASSIC)?;
     }
     builder.set_ciphersuites(CIPHERSUITES)?;
+    Ok(builder)
+}
+
+/// Builds the acceptor of the `[web] listen` HTTPS listeners: the same TLS settings as
+/// [`build_acceptor`] but no client certificate is requested (a browser would ask its user to
+/// pick one), and ALPN offers only `http/1.1`.
+///
+/// # Errors
+/// The certificate or key cannot be loaded or do not match.
+pub fn build_web_acceptor(cert: &Path, key: &Path) -> Result<SslAcceptor, TlsError> {
+    let mut builder = base_builder(cert, key)?;
     builder.set_verify(SslVerifyMode::NONE);
     builder.set_alpn_select_callback(|_, client| {
         openssl::ssl::select_next_proto(b"\x08http/1.1", client).ok_or(AlpnError::NOACK)

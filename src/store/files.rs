@@ -2,7 +2,7 @@
 //! upload that differs from the current one becomes the next number. Files are not indexed
 //! for search and have no deletion yet; which MIME types are accepted is the caller's rule.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{author_columns, byte_size, count_column, page_name, Result, Store};
 use crate::wiki::model::{Author, FileEntry, SaveOutcome, StoredFile};
@@ -19,15 +19,7 @@ impl Store {
         now: i64,
     ) -> Result<SaveOutcome> {
         self.write(|conn| {
-            let latest: Option<(u32, bool)> = conn
-                .prepare_cached(
-                    "SELECT number, mime = ?2 AND data = ?3 FROM files WHERE name = ?1 \
-                     ORDER BY number DESC LIMIT 1",
-                )?
-                .query_row(params![name.as_str(), mime, data], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .optional()?;
+            let latest = latest_file(conn, name, mime, data)?;
             if let Some((number, true)) = latest {
                 return Ok(SaveOutcome::Unchanged(number));
             }
@@ -101,6 +93,25 @@ impl Store {
             Ok(file)
         })
     }
+}
+
+/// The number of a file's latest version and whether it already holds exactly `mime` and
+/// `data` (an upload or import of it would change nothing).
+pub(super) fn latest_file(
+    conn: &Connection,
+    name: &PageName,
+    mime: &str,
+    data: &[u8],
+) -> Result<Option<(u32, bool)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT number, mime = ?2 AND data = ?3 FROM files WHERE name = ?1 \
+             ORDER BY number DESC LIMIT 1",
+        )?
+        .query_row(params![name.as_str(), mime, data], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?)
 }
 
 #[cfg(test)]

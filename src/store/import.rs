@@ -6,8 +6,9 @@
 use std::path::Path;
 
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags};
 
+use super::files::latest_file;
 use super::pages::{insert_page, page_state, write_revision, Entry};
 use super::{byte_size, page_name, Result, Store, StoreError};
 use crate::wiki::model::{ImportedRevision, PageImport};
@@ -78,15 +79,7 @@ impl Store {
         dry_run: bool,
     ) -> Result<bool> {
         self.write(|conn| {
-            let latest: Option<(u32, bool)> = conn
-                .prepare_cached(
-                    "SELECT number, mime = ?2 AND data = ?3 FROM files WHERE name = ?1 \
-                     ORDER BY number DESC LIMIT 1",
-                )?
-                .query_row(params![name.as_str(), mime, data], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .optional()?;
+            let latest = latest_file(conn, name, mime, data)?;
             if matches!(latest, Some((_, true))) || dry_run {
                 return Ok(latest.is_none_or(|(_, same)| !same));
             }
