@@ -208,7 +208,7 @@ pub enum AccountCommand {
     Revert {
         /// The user name whose edits to undo.
         name: String,
-        /// From when: a date `YYYY-MM-DD` (UTC midnight) or Unix seconds.
+        /// From when: a date `YYYY-MM-DD` (UTC midnight), Unix seconds, or a time ago (`6h`, `3d`).
         #[arg(long)]
         since: String,
         /// The admin the reverting revisions are attributed to (default: "system").

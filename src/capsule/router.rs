@@ -138,13 +138,38 @@ impl EditAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminAction {
     Overview,
-    Approve { account: String },
-    Suspend { account: String },
-    Promote { account: String },
-    Demote { account: String },
-    Lock { name: PageName },
-    Unlock { name: PageName },
-    Restore { name: PageName, rev: u32 },
+    Approve {
+        account: String,
+    },
+    Suspend {
+        account: String,
+    },
+    Promote {
+        account: String,
+    },
+    Demote {
+        account: String,
+    },
+    Lock {
+        name: PageName,
+    },
+    Unlock {
+        name: PageName,
+    },
+    Restore {
+        name: PageName,
+        rev: u32,
+    },
+    /// Undo every page edit by the account since a time the admin types (a `10` prompt).
+    Revert {
+        account: String,
+    },
+    /// `/do/admin/page`: asks which page, then sends to its tools (acts on nothing).
+    FindPage,
+    /// `/do/admin/page/<name>`: lock, unlock and restore links for any page (acts on nothing).
+    PageTools {
+        name: PageName,
+    },
 }
 
 /// Why a path could not be routed (answered with `59`).
@@ -172,6 +197,8 @@ impl AdminAction {
             Self::Lock { .. } => "lock",
             Self::Unlock { .. } => "unlock",
             Self::Restore { .. } => "restore",
+            Self::Revert { .. } => "revert",
+            Self::FindPage | Self::PageTools { .. } => "page",
         }
     }
 }
@@ -307,7 +334,14 @@ impl Route {
     fn admin(segments: &[&str]) -> Result<Self, RouteError> {
         let name = |s: &str| PageName::new(s);
         let (action, token) = match segments {
-            ["approve" | "suspend" | "promote" | "demote" | "lock" | "unlock", target, t @ ..]
+            ["page"] => (AdminAction::FindPage, None),
+            ["page", target] => (
+                AdminAction::PageTools {
+                    name: name(target)?,
+                },
+                None,
+            ),
+            ["approve" | "suspend" | "promote" | "demote" | "lock" | "unlock" | "revert", target, t @ ..]
             | ["restore", target, _, t @ ..]
                 if t.len() <= 1 =>
             {
@@ -330,6 +364,9 @@ impl Route {
                     },
                     "unlock" => AdminAction::Unlock {
                         name: name(target)?,
+                    },
+                    "revert" => AdminAction::Revert {
+                        account: (*target).to_string(),
                     },
                     _ => AdminAction::Restore {
                         name: name(target)?,

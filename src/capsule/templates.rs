@@ -19,6 +19,10 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("edit.gmi", include_str!("../../templates/edit.gmi")),
     ("account.gmi", include_str!("../../templates/account.gmi")),
     ("admin.gmi", include_str!("../../templates/admin.gmi")),
+    (
+        "admin_page.gmi",
+        include_str!("../../templates/admin_page.gmi"),
+    ),
     ("draft.gmi", include_str!("../../templates/draft.gmi")),
 ];
 

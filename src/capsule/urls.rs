@@ -119,6 +119,9 @@ fn admin(action: &AdminAction) -> String {
         AdminAction::Restore { name, rev } => {
             format!("{ADMIN}/restore/{}/{rev}", name.encoded())
         }
+        AdminAction::Revert { account } => format!("{ADMIN}/revert/{}", segment(account)),
+        AdminAction::FindPage => format!("{ADMIN}/page"),
+        AdminAction::PageTools { name } => format!("{ADMIN}/page/{}", name.encoded()),
     }
 }
 
@@ -167,6 +170,11 @@ pub fn edit_action(name: &PageName, action: EditAction, token: String) -> String
         action,
         token: Some(token),
     })
+}
+
+/// `/do/admin/<action>/…` for the views that act on nothing (the overview, page tools).
+pub fn admin_view(action: &AdminAction) -> String {
+    admin(action)
 }
 
 /// `/do/admin/<action>/…/<token>`: an admin action, tokenized.
@@ -313,6 +321,7 @@ fn admin_action(
     target: Option<String>,
     rev: Option<u32>,
 ) -> Result<AdminAction, Error> {
+    let given = target.clone();
     let target = || {
         target
             .clone()
@@ -333,6 +342,13 @@ fn admin_action(
         "restore" => AdminAction::Restore {
             name: name_arg(&target()?)?,
             rev: rev.ok_or_else(|| bad_arg("restore needs rev".into()))?,
+        },
+        "revert" => AdminAction::Revert { account: target()? },
+        "page" => match given {
+            Some(target) => AdminAction::PageTools {
+                name: name_arg(&target)?,
+            },
+            None => AdminAction::FindPage,
         },
         other => return Err(bad_arg(format!("no admin action {other:?}"))),
     })
@@ -463,6 +479,9 @@ mod tests {
                     name: odd.clone(),
                     rev: 7,
                 },
+                AdminAction::Revert {
+                    account: "Zoë".into(),
+                },
             ] {
                 routes.push(Route::Admin {
                     action,
@@ -470,10 +489,16 @@ mod tests {
                 });
             }
         }
-        routes.push(Route::Admin {
-            action: AdminAction::Overview,
-            token: None,
-        });
+        for action in [
+            AdminAction::Overview,
+            AdminAction::FindPage,
+            AdminAction::PageTools { name: odd.clone() },
+        ] {
+            routes.push(Route::Admin {
+                action,
+                token: None,
+            });
+        }
         for route in routes {
             let built = path(&route);
             assert_eq!(routed(&built), route, "{built}");

@@ -9,10 +9,10 @@ use super::{format_time, now, plural, CommandError, Result};
 use crate::cli::AccountCommand;
 use crate::identity::{ClientCert, Fingerprint};
 use crate::store::Store;
-use crate::wiki::link_code;
 use crate::wiki::model::{
-    Account, AccountState, Author, CreateAccount, DeleteOutcome, RevokeOutcome, Role,
+    Account, AccountState, Author, CreateAccount, Reverted, RevokeOutcome, Role,
 };
+use crate::wiki::{link_code, since};
 
 /// `gemwiki account …`.
 ///
@@ -207,55 +207,38 @@ fn revert(
             Author::Account(admin.id)
         }
     };
-    let (mut reverted, mut left) = (0u64, 0u64);
-    for page in store.edits_since(account.id, since)? {
-        if page.edited_by_others_after {
-            left += 1;
-            writeln!(
+    let done = store.revert_edits_since(account.id, since, author, now())?;
+    for page in &done {
+        match page {
+            Reverted::LeftAlone { name } => {
+                writeln!(out, "left alone: {name} (edited by someone else since)")?;
+            }
+            Reverted::Deleted { name, revision } => writeln!(
                 out,
-                "left alone: {} (edited by someone else since)",
-                page.name
-            )?;
-            continue;
-        }
-        if page.first == 1 {
-            match store.delete_page(&page.name, author, now())? {
-                DeleteOutcome::Deleted(rev) => writeln!(
-                    out,
-                    "deleted {} (created by {}), revision {rev}",
-                    page.name, account.name
-                )?,
-                DeleteOutcome::NotFound => writeln!(out, "{}: already deleted", page.name)?,
+                "deleted {name} (created by {}), revision {revision}",
+                account.name
+            )?,
+            Reverted::AlreadyDeleted { name } => writeln!(out, "{name}: already deleted")?,
+            Reverted::Restored { name, to, .. } => {
+                writeln!(out, "{name}: back to revision {to}")?;
             }
-        } else {
-            let back_to = page.first - 1;
-            match store.restore_revision(&page.name, back_to, author, now())? {
-                Some(_) => writeln!(out, "{}: back to revision {back_to}", page.name)?,
-                None => writeln!(out, "{}: revision {back_to} is gone", page.name)?,
+            Reverted::Unchanged { name, to } => {
+                writeln!(out, "{name}: already as revision {to}")?;
             }
         }
-        reverted += 1;
     }
+    let left = done.iter().filter(|page| page.left_alone()).count() as u64;
     writeln!(
         out,
         "reverted {} by {}; left {left} alone",
-        plural(reverted, "page"),
+        plural(done.len() as u64 - left, "page"),
         account.name
     )?;
     Ok(())
 }
 
-/// `YYYY-MM-DD` (UTC midnight) or Unix seconds.
+/// What `--since` names: see [`crate::wiki::since`].
 fn parse_since(text: &str) -> Result<i64> {
-    if let Ok(seconds) = text.trim().parse::<i64>() {
-        return Ok(seconds);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text.trim(), &format)
-        .map(|date| date.midnight().assume_utc().unix_timestamp())
-        .map_err(|_| {
-            CommandError::Usage(format!(
-                "--since {text:?}: give a date such as 2026-12-01 or Unix seconds"
-            ))
-        })
+    since::parse_since(text, now())
+        .ok_or_else(|| CommandError::Usage(format!("--since {text:?}: give {}", since::FORMS)))
 }

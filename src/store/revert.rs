@@ -1,11 +1,12 @@
 //! What "revert everything this account did since a time" needs from the database: the pages
 //! the account edited since then, where its first such edit is, and whether anyone else
-//! edited the page after it. The reverting itself is ordinary restores and deletions.
+//! edited the page after it; and the revert itself, page by page, as ordinary restores and
+//! deletions (the CLI's `account revert` and `/do/admin` both call [`Store::revert_edits_since`]).
 
 use rusqlite::params;
 
 use super::{page_name, Result, Store};
-use crate::wiki::model::EditsSince;
+use crate::wiki::model::{Author, DeleteOutcome, EditsSince, Reverted, SaveOutcome};
 
 impl Store {
     /// Every page `account` edited at or after `since` (Unix seconds), by name, with the
@@ -30,5 +31,41 @@ impl Store {
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
+    }
+
+    /// Undoes every page edit by `account` since `since` (Unix seconds): each page goes back
+    /// to its revision before the account's first edit since then, or is deleted if the
+    /// account created it, as a new revision by `by`. Pages someone else edited afterwards
+    /// are left alone (reverting them would undo that person's work too). Each page is its
+    /// own transaction; nothing is ever removed from history.
+    pub fn revert_edits_since(
+        &self,
+        account: i64,
+        since: i64,
+        by: Author,
+        now: i64,
+    ) -> Result<Vec<Reverted>> {
+        let mut done = Vec::new();
+        for page in self.edits_since(account, since)? {
+            let name = page.name;
+            done.push(if page.edited_by_others_after {
+                Reverted::LeftAlone { name }
+            } else if page.first == 1 {
+                match self.delete_page(&name, by, now)? {
+                    DeleteOutcome::Deleted(revision) => Reverted::Deleted { name, revision },
+                    DeleteOutcome::NotFound => Reverted::AlreadyDeleted { name },
+                }
+            } else {
+                let to = page.first - 1;
+                match self.restore_revision(&name, to, by, now)? {
+                    Some(SaveOutcome::Created(revision)) => {
+                        Reverted::Restored { name, to, revision }
+                    }
+                    // `None` cannot happen (revisions are never removed); treat as unchanged.
+                    Some(SaveOutcome::Unchanged(_)) | None => Reverted::Unchanged { name, to },
+                }
+            });
+        }
+        Ok(done)
     }
 }

@@ -1,7 +1,7 @@
 //! The wiki's rules, protocol-neutral and with no I/O: page and user names, page formats,
 //! the model types the store hands out ([`model`]), the access decision ([`access`]), action
 //! tokens ([`token`], pure HMAC over a key handed in), the bounded revision diff ([`diff`])
-//! and the link-code format ([`link_code`]). Nothing here touches sockets, SQL or a protocol;
+//! the link-code format ([`link_code`]) and typed points in time ([`since`]). Nothing here touches sockets, SQL or a protocol;
 //! only the diff reads the monotonic clock, for its deadline.
 
 pub mod access;
@@ -10,6 +10,7 @@ pub mod link_code;
 pub mod merge;
 pub mod model;
 pub mod page_name;
+pub mod since;
 pub mod token;
 pub mod user_name;
 

@@ -126,6 +126,43 @@ pub struct EditsSince {
     pub edited_by_others_after: bool,
 }
 
+/// What reverting one account's edits did to one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reverted {
+    /// The account created the page: it was deleted, as this revision.
+    Deleted { name: PageName, revision: u32 },
+    /// The account created the page and it is deleted already.
+    AlreadyDeleted { name: PageName },
+    /// The page is back to revision `to`, as the new revision `revision`.
+    Restored {
+        name: PageName,
+        to: u32,
+        revision: u32,
+    },
+    /// The text was already what revision `to` holds: nothing to save.
+    Unchanged { name: PageName, to: u32 },
+    /// Someone else edited the page afterwards; reverting would undo their work too.
+    LeftAlone { name: PageName },
+}
+
+impl Reverted {
+    /// The page this is about.
+    pub fn name(&self) -> &PageName {
+        match self {
+            Self::Deleted { name, .. }
+            | Self::AlreadyDeleted { name }
+            | Self::Restored { name, .. }
+            | Self::Unchanged { name, .. }
+            | Self::LeftAlone { name } => name,
+        }
+    }
+
+    /// Whether the page was left as it was because someone else edited it since.
+    pub fn left_alone(&self) -> bool {
+        matches!(self, Self::LeftAlone { .. })
+    }
+}
+
 /// A page revision to be saved.
 #[derive(Debug, Clone, Copy)]
 pub struct NewRevision<'a> {

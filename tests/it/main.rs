@@ -3,6 +3,8 @@
 
 /// Register, account page, link/claim/revoke, trust policies, admin page (SPEC §2).
 mod accounts;
+/// Issue 16: page tools for any page and undoing an account's edits from /do/admin.
+mod admin_tools;
 /// Issue 11 cost bounds on the wire: busy database, large diffs (SPEC §1.3, §7).
 mod bounds;
 /// The admin command line against a running server's store (SPEC §6).

@@ -431,6 +431,6 @@ fn revert_undoes_an_accounts_edits_since_a_time() {
     .unwrap_err();
     assert_eq!(
         err,
-        "--since \"yesterday\": give a date such as 2026-12-01 or Unix seconds"
+        "--since \"yesterday\": give a date such as 2026-12-01 (UTC), Unix seconds, or a time ago such as 6h or 3d"
     );
 }

@@ -1,25 +1,23 @@
-//! `/do/admin` for active admin accounts (SPEC §2): the account overview with approve and
-//! suspend links, page tools over recent changes, and the actions themselves: approve,
-//! suspend (confirms), lock, unlock and restore (confirms), each acting only with an action
-//! token made for the admin's certificate (SPEC §3.0). The same actions exist in the CLI
+//! `/do/admin` for active admin accounts (SPEC §2): the dispatch, and the actions themselves —
+//! approve, suspend (confirms), promote and demote (confirm), lock, unlock, restore
+//! (confirms) and revert an account's edits (asks since when) — each acting only with an
+//! action token made for the admin's certificate (SPEC §3.0). The overview is `overview`,
+//! the tools for any page `tools`, the revert `revert`. The same actions exist in the CLI
 //! (`commands`).
 
-use serde::Serialize;
+mod overview;
+mod revert;
+mod tools;
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::{require, Need, Who};
 use crate::capsule::handlers::intent::{account_version, confirmed, refuse, Act, Refusal};
-use crate::capsule::handlers::page::gemtext;
-use crate::capsule::handlers::{format_time, offset, paging, PAGE_SIZE};
 use crate::capsule::router::{list_page, AdminAction};
 use crate::capsule::{urls, Capsule};
 use crate::gemini::{Request, Response};
-use crate::wiki::model::{Account, AccountState, Author, Change, Role};
+use crate::wiki::model::{Account, AccountState, Author, Role};
 use crate::wiki::token::TokenState;
 use crate::wiki::PageName;
-
-/// Recent changes offered with page tools on the overview.
-const RECENT_CHANGES: u32 = 30;
 
 const OVERVIEW: &str = urls::ADMIN;
 
@@ -31,8 +29,15 @@ pub fn admin(
     token: Option<&str>,
 ) -> Result<Response, AppError> {
     let who = require(request, app, Need::Admin)?;
-    if action == AdminAction::Overview {
-        return overview(app, &who, list_page(request.query.as_deref()));
+    match &action {
+        AdminAction::Overview => {
+            return overview::overview(app, &who, list_page(request.query.as_deref()));
+        }
+        AdminAction::FindPage => return tools::find_page(app, request),
+        AdminAction::PageTools { name } => {
+            return tools::page_tools(app, &who, name, list_page(request.query.as_deref()));
+        }
+        _ => {}
     }
     precheck(app, &who, &action)?;
     let target = target(&action);
@@ -61,7 +66,10 @@ pub fn admin(
         }
     }
     match action {
-        AdminAction::Overview => overview(app, &who, list_page(request.query.as_deref())),
+        AdminAction::Overview | AdminAction::FindPage | AdminAction::PageTools { .. } => {
+            unreachable!("answered above: views act on nothing")
+        }
+        AdminAction::Revert { account } => revert::revert(app, &who, request, &account),
         AdminAction::Approve { account } => set_state(app, &who, &account, AccountState::Active),
         AdminAction::Suspend { account } => set_state(app, &who, &account, AccountState::Suspended),
         AdminAction::Promote { account } => set_role(app, &who, &account, Role::Admin),
@@ -77,16 +85,15 @@ pub fn admin(
 fn precheck(app: &Capsule, who: &Who, action: &AdminAction) -> Result<(), AppError> {
     let store = app.store();
     match action {
-        AdminAction::Overview => {}
+        AdminAction::Overview | AdminAction::FindPage | AdminAction::PageTools { .. } => {}
+        AdminAction::Revert { account } => {
+            no_account(store.account_by_name(account)?, account)?;
+        }
         AdminAction::Approve { account }
         | AdminAction::Suspend { account }
         | AdminAction::Promote { account }
         | AdminAction::Demote { account } => {
-            let found = store.account_by_name(account)?.ok_or_else(|| {
-                AppError::NotFound(format!(
-                    "There is no account named “{account}”; see /do/admin"
-                ))
-            })?;
+            let found = no_account(store.account_by_name(account)?, account)?;
             if found.id == who.account.id && matches!(action, AdminAction::Suspend { .. }) {
                 return Err(self_suspension());
             }
@@ -121,6 +128,13 @@ fn keep_an_admin(app: &Capsule, account: &Account) -> Result<(), AppError> {
         )));
     }
     Ok(())
+}
+
+/// The account, or the `51` for a name with none.
+fn no_account(found: Option<Account>, name: &str) -> Result<Account, AppError> {
+    found.ok_or_else(|| {
+        AppError::NotFound(format!("There is no account named “{name}”; see /do/admin"))
+    })
 }
 
 fn self_suspension() -> AppError {
@@ -158,8 +172,10 @@ fn confirmation(action: &AdminAction) -> Option<String> {
 /// What an admin token names: the account, the page, or revision and page.
 fn target(action: &AdminAction) -> String {
     match action {
-        AdminAction::Overview => String::new(),
-        AdminAction::Approve { account }
+        AdminAction::Overview | AdminAction::FindPage => String::new(),
+        AdminAction::PageTools { name } => name.as_str().to_string(),
+        AdminAction::Revert { account }
+        | AdminAction::Approve { account }
         | AdminAction::Suspend { account }
         | AdminAction::Promote { account }
         | AdminAction::Demote { account } => account.clone(),
@@ -172,7 +188,8 @@ fn target(action: &AdminAction) -> String {
 /// and lock (so a token dies once the page or account changed).
 fn admin_state(app: &Capsule, action: &AdminAction) -> Result<TokenState, AppError> {
     Ok(match action {
-        AdminAction::Approve { account }
+        AdminAction::Revert { account }
+        | AdminAction::Approve { account }
         | AdminAction::Suspend { account }
         | AdminAction::Promote { account }
         | AdminAction::Demote { account } => match app.store().account_by_name(account)? {
@@ -182,7 +199,9 @@ fn admin_state(app: &Capsule, action: &AdminAction) -> Result<TokenState, AppErr
         AdminAction::Lock { name }
         | AdminAction::Unlock { name }
         | AdminAction::Restore { name, .. } => page_state(app, name)?,
-        AdminAction::Overview => TokenState::Version(String::new()),
+        AdminAction::Overview | AdminAction::FindPage | AdminAction::PageTools { .. } => {
+            TokenState::Version(String::new())
+        }
     })
 }
 
@@ -195,7 +214,11 @@ fn page_state(app: &Capsule, name: &PageName) -> Result<TokenState, AppError> {
 }
 
 /// The tokenized link to `action` for `who`.
-fn action_url(app: &Capsule, who: &Who, action: &AdminAction) -> Result<String, AppError> {
+pub(super) fn action_url(
+    app: &Capsule,
+    who: &Who,
+    action: &AdminAction,
+) -> Result<String, AppError> {
     let target = target(action);
     let intent = Act {
         action: action.as_str(),
@@ -208,151 +231,13 @@ fn action_url(app: &Capsule, who: &Who, action: &AdminAction) -> Result<String, 
     ))
 }
 
-#[derive(Serialize)]
-struct AdminPage {
-    accounts: Vec<AccountLine>,
-    pending: u64,
-    /// Links to the previous and next page of accounts.
-    prev: Option<String>,
-    next: Option<String>,
-    pages: Vec<PageLine>,
-    home_url: &'static str,
-}
-
-#[derive(Serialize)]
-struct AccountLine {
-    name: String,
-    role: &'static str,
-    state: &'static str,
-    me: bool,
-    approve_url: String,
-    suspend_url: String,
-    promote_url: String,
-    demote_url: String,
-}
-
-#[derive(Serialize)]
-struct PageLine {
-    name: String,
-    number: u32,
-    author: String,
-    date: String,
-    deleted: bool,
-    locked: bool,
-    /// The revision before this change, which "restore" brings back.
-    previous: Option<u32>,
-    history_url: String,
-    restore_url: Option<String>,
-    lock_url: String,
-    unlock_url: String,
-}
-
-/// `/do/admin[?page=N]`: accounts paged (pending first), then recently changed pages.
-fn overview(app: &Capsule, who: &Who, page: u32) -> Result<Response, AppError> {
-    let (accounts, total) = app.store().accounts_page(offset(page), PAGE_SIZE)?;
-    let pending = app.store().pending_count()?;
-    let shown = u64::from(offset(page)) + accounts.len() as u64;
-    let (prev, next) = paging(urls::ADMIN, page, shown < total);
-    let accounts = accounts
-        .into_iter()
-        .map(|a| account_line(app, who, a))
-        .collect::<Result<Vec<_>, _>>()?;
-    let pages = recent_pages(app, who)?;
-    let context = AdminPage {
-        accounts,
-        pending,
-        prev,
-        next,
-        pages,
-        home_url: urls::HOME,
-    };
-    let out = app.templates().render("admin.gmi", context)?;
-    Ok(gemtext(app, out))
-}
-
-fn account_line(app: &Capsule, who: &Who, account: Account) -> Result<AccountLine, AppError> {
-    let version = account_version(&account);
-    let url = |action: AdminAction| {
-        let intent = Act {
-            action: action.as_str(),
-            target: &account.name,
-            state: version.clone(),
-        };
-        urls::admin_action_url(&action, intent.token(app, &who.cert.fingerprint))
-    };
-    Ok(AccountLine {
-        approve_url: url(AdminAction::Approve {
-            account: account.name.clone(),
-        }),
-        suspend_url: url(AdminAction::Suspend {
-            account: account.name.clone(),
-        }),
-        promote_url: url(AdminAction::Promote {
-            account: account.name.clone(),
-        }),
-        demote_url: url(AdminAction::Demote {
-            account: account.name.clone(),
-        }),
-        me: account.id == who.account.id,
-        role: account.role.as_str(),
-        state: account.state.as_str(),
-        name: account.name,
-    })
-}
-
-/// The most recently changed pages, newest first, each once.
-fn recent_pages(app: &Capsule, who: &Who) -> Result<Vec<PageLine>, AppError> {
-    let store = app.store();
-    let mut seen = std::collections::HashSet::new();
-    let mut lines = Vec::new();
-    for change in store.recent_changes(0, RECENT_CHANGES)? {
-        if !seen.insert(change.name.clone()) {
-            continue;
-        }
-        let locked = store.page(&change.name)?.is_some_and(|p| p.locked);
-        lines.push(page_line(app, who, change, locked)?);
-    }
-    Ok(lines)
-}
-
-fn page_line(app: &Capsule, who: &Who, change: Change, locked: bool) -> Result<PageLine, AppError> {
-    let name = change.name;
-    let previous = change.number.checked_sub(1).filter(|n| *n > 0);
-    let restore_url = match previous {
-        Some(rev) => Some(action_url(
-            app,
-            who,
-            &AdminAction::Restore {
-                name: name.clone(),
-                rev,
-            },
-        )?),
-        None => None,
-    };
-    Ok(PageLine {
-        lock_url: action_url(app, who, &AdminAction::Lock { name: name.clone() })?,
-        unlock_url: action_url(app, who, &AdminAction::Unlock { name: name.clone() })?,
-        history_url: urls::history(&name),
-        restore_url,
-        name: crate::gemini::gemtext::one_line(name.as_str()),
-        number: change.number,
-        author: change.author,
-        date: format_time(change.created),
-        deleted: change.deleted,
-        locked,
-        previous,
-    })
-}
-
 fn set_state(
     app: &Capsule,
     who: &Who,
     name: &str,
     state: AccountState,
 ) -> Result<Response, AppError> {
-    let account = app.store().account_by_name(name)?.ok_or_else(|| {
-        AppError::NotFound(format!("There is no account named “{name}”; see /do/admin"))
-    })?;
+    let account = no_account(app.store().account_by_name(name)?, name)?;
     if account.id == who.account.id && state == AccountState::Suspended {
         return Err(self_suspension());
     }
@@ -362,9 +247,7 @@ fn set_state(
 }
 
 fn set_role(app: &Capsule, who: &Who, name: &str, role: Role) -> Result<Response, AppError> {
-    let account = app.store().account_by_name(name)?.ok_or_else(|| {
-        AppError::NotFound(format!("There is no account named “{name}”; see /do/admin"))
-    })?;
+    let account = no_account(app.store().account_by_name(name)?, name)?;
     if role == Role::Editor {
         keep_an_admin(app, &account)?;
     }
@@ -388,6 +271,6 @@ fn restore(app: &Capsule, who: &Who, name: &PageName, rev: u32) -> Result<Respon
     }
 }
 
-fn no_page(name: &PageName) -> AppError {
+pub(super) fn no_page(name: &PageName) -> AppError {
     AppError::NotFound(format!("There is no page named {name}; see /do/index"))
 }
