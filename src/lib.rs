@@ -18,7 +18,8 @@
 //!              with templates, the URL builder (the router's inverse) and the mapping of
 //!              errors and access denials to Gemini statuses
 //! web/         the read-only HTML front-end: serve (HTTPS, plain HTTP, the Gemini-port
-//!              hand-off; hyper) → http → router → handlers/lists → html blocks → templates
+//!              hand-off; hyper) → http → router → handlers/lists/feed → html blocks →
+//!              templates
 //! handoff      the neutral seam through which the Gemini port hands HTTP to the web view
 //! config, cli, commands, seed, main   settings, the command line and what it runs
 //! ```

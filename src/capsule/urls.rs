@@ -163,6 +163,11 @@ pub fn diff(name: &PageName, rev: u32) -> String {
     })
 }
 
+/// `/file/<name>`: an uploaded file (its current version).
+pub fn file(name: &PageName) -> String {
+    path(&Route::File { name: name.clone() })
+}
+
 /// `/do/edit/<name>/<action>/<token>`: an edit action, tokenized.
 pub fn edit_action(name: &PageName, action: EditAction, token: String) -> String {
     path(&Route::EditAction {

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::{pages, parse_column, Result, Store, StoreError};
+use super::{changes, parse_column, Result, Store, StoreError};
 use crate::identity::{ClientCert, Fingerprint};
 use crate::wiki::model::{
     Account, AccountState, CertRecord, Change, ClaimOutcome, CreateAccount, RevokeOutcome, Role,
@@ -363,7 +363,7 @@ impl Store {
 
     /// The account's last `limit` edits, newest first.
     pub fn edits_by(&self, account_id: i64, limit: u32) -> Result<Vec<Change>> {
-        self.read(|conn| pages::changes_by_account(conn, account_id, limit))
+        self.read(|conn| changes::changes_by_account(conn, account_id, limit))
     }
 }
 

@@ -23,6 +23,8 @@ pub(super) static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0003_paging_index.sql")),
         // Issue 12: conflicting Titan uploads are kept as drafts.
         M::up(include_str!("../../migrations/0004_drafts.sql")),
+        // Issue 16: file uploads in recent changes, read through covering indexes.
+        M::up(include_str!("../../migrations/0005_file_changes.sql")),
     ])
 });
 

@@ -1,8 +1,9 @@
 //! The storage layer: one SQLite database holding pages, revisions, files, accounts,
 //! certificates, link codes and the full-text index. This module owns the [`Store`] handle,
 //! opening (pragmas, then migrations), the connections, [`StoreError`] and the column
-//! conversions the query files share; the queries live in `pages.rs`, `search.rs`, `files.rs`,
-//! `accounts.rs` and `import.rs` (imports, export listings, the online backup). All SQL stays under `store/`, and no rusqlite type leaves it
+//! conversions the query files share; the queries live in `pages.rs`, `changes.rs` (the
+//! lists of changes), `search.rs`, `files.rs`, `accounts.rs` and `import.rs` (imports, export
+//! listings, the online backup). All SQL stays under `store/`, and no rusqlite type leaves it
 //! except inside [`StoreError::Sqlite`]. It speaks the wiki's model types
 //! ([`crate::wiki::model`]). The API is synchronous and may block on the disk: front-ends
 //! call the quick point reads (one page, one revision) where they are, and run writes and
@@ -11,6 +12,7 @@
 mod accounts;
 #[cfg(test)]
 mod audit_tests;
+mod changes;
 mod drafts;
 mod files;
 mod import;
@@ -372,8 +374,8 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(
-            version, 4,
-            "0001_init, 0002_name_skeletons, 0003_paging_index, 0004_drafts"
+            version, 5,
+            "0001_init, 0002_name_skeletons, 0003_paging_index, 0004_drafts, 0005_file_changes"
         );
     }
 

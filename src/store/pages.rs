@@ -1,6 +1,7 @@
-//! Pages and their revisions: saving, deleting (a deletion is a revision), restoring,
-//! history, recent changes, the page index and locks. Every change to a page's current text
-//! updates the search index `pages_fts` in the same transaction (querying it is `search.rs`).
+//! Pages and their revisions: saving, deleting (a deletion is a revision), restoring, the
+//! page index and locks; the lists of revisions (history, recent changes) are `changes.rs`.
+//! Every change to a page's current text updates the search index `pages_fts` in the same
+//! transaction (querying it is `search.rs`).
 //! Who may edit is decided by the handlers, not here: the store records, it does not
 //! authorise (a lock is a flag for the handlers to honour).
 
@@ -10,8 +11,7 @@ use super::{
     author_columns, author_log, byte_size, count_column, page_name, parse_column, Result, Store,
 };
 use crate::wiki::model::{
-    Author, Change, DeleteOutcome, NewRevision, Page, PageListing, Revision, RevisionSummary,
-    SaveOutcome,
+    Author, DeleteOutcome, NewRevision, Page, PageListing, Revision, SaveOutcome,
 };
 use crate::wiki::{PageFormat, PageName};
 
@@ -25,38 +25,8 @@ macro_rules! select_revision {
     };
 }
 
-/// A change's columns; `prev` is the revision before, for the size delta. `prev` is read
-/// through the covering index: the planner prefers the UNIQUE one, whose rows hold `text`.
-macro_rules! select_change {
-    () => {
-        "SELECT p.name, r.number, r.created, COALESCE(a.name, r.author_label), \
-         r.size - COALESCE(prev.size, 0), r.deleted, r.comment, r.size \
-         FROM revisions r JOIN pages p ON p.id = r.page_id \
-         LEFT JOIN revisions prev INDEXED BY revisions_history \
-         ON prev.page_id = r.page_id AND prev.number = r.number - 1 \
-         LEFT JOIN accounts a ON a.id = r.author_id "
-    };
-}
-
-// The paged lists. Their cost must not depend on page texts (deep pages skip thousands of
-// rows): each reads revisions through a covering index (migration 0003), never the table
-// row, whose `text` comes before the columns listed. `lists_never_read_revision_rows`
-// checks the query plans.
-
-/// A page's revisions, newest first: `(name, limit, offset)`.
-const HISTORY: &str = concat!(
-    select_change!(),
-    "WHERE p.name = ?1 ORDER BY r.number DESC LIMIT ?2 OFFSET ?3"
-);
-
-/// Every revision, newest first: `(limit, offset)`.
-const RECENT_CHANGES: &str = concat!(
-    select_change!(),
-    "ORDER BY r.created DESC, r.id DESC LIMIT ?1 OFFSET ?2"
-);
-
 /// Live page names, alphabetical: `(limit, offset)`.
-const PAGE_NAMES: &str =
+pub(super) const PAGE_NAMES: &str =
     "SELECT name FROM pages WHERE deleted = 0 ORDER BY sort_key, name LIMIT ?1 OFFSET ?2";
 
 /// Live pages with their revision count and lock, alphabetical: `(limit, offset)`.
@@ -219,30 +189,6 @@ impl Store {
         Ok(outcome)
     }
 
-    /// The page's revisions, newest first.
-    pub fn history(
-        &self,
-        name: &PageName,
-        offset: u32,
-        limit: u32,
-    ) -> Result<Vec<RevisionSummary>> {
-        self.read(|conn| {
-            let mut stmt = conn.prepare_cached(HISTORY)?;
-            let rows = stmt.query_map(params![name.as_str(), limit, offset], |row| {
-                Ok(RevisionSummary {
-                    number: row.get(1)?,
-                    created: row.get(2)?,
-                    author: row.get(3)?,
-                    size: count_column(row, 7)?,
-                    size_delta: row.get(4)?,
-                    deleted: row.get(5)?,
-                    comment: row.get(6)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-    }
-
     /// Names of live pages, alphabetical ignoring case.
     pub fn page_names(&self, offset: u32, limit: u32) -> Result<Vec<PageName>> {
         self.read(|conn| {
@@ -273,11 +219,6 @@ impl Store {
             let mut stmt = conn.prepare_cached("SELECT count(*) FROM pages WHERE deleted = 0")?;
             Ok(stmt.query_row([], |row| count_column(row, 0))?)
         })
-    }
-
-    /// Revisions of all pages, newest first.
-    pub fn recent_changes(&self, offset: u32, limit: u32) -> Result<Vec<Change>> {
-        self.read(|conn| query_changes(conn, RECENT_CHANGES, params![limit, offset]))
     }
 
     /// Locks or unlocks a page; `false` if there is no such page (live or deleted).
@@ -355,39 +296,6 @@ fn log_saved(event: &str, name: &PageName, author: Author, outcome: &SaveOutcome
         let author = author_log(author);
         tracing::info!(page = %name, revision, %author, "{event}");
     }
-}
-
-/// The last `limit` edits made by an account, newest first.
-pub(super) fn changes_by_account(
-    conn: &Connection,
-    account_id: i64,
-    limit: u32,
-) -> Result<Vec<Change>> {
-    let sql = concat!(
-        select_change!(),
-        "WHERE r.author_id = ?1 ORDER BY r.created DESC, r.id DESC LIMIT ?2"
-    );
-    query_changes(conn, sql, params![account_id, limit])
-}
-
-fn query_changes(
-    conn: &Connection,
-    sql: &str,
-    params: &[&dyn rusqlite::ToSql],
-) -> Result<Vec<Change>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params, |row| {
-        Ok(Change {
-            name: page_name(row, 0)?,
-            number: row.get(1)?,
-            created: row.get(2)?,
-            author: row.get(3)?,
-            size_delta: row.get(4)?,
-            deleted: row.get(5)?,
-            comment: row.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Appends `entry` as the page's next revision, creating the page if needed, and brings the
@@ -519,51 +427,6 @@ fn revision_from_row(row: &Row<'_>) -> rusqlite::Result<Revision> {
 mod tests {
     use super::*;
     use crate::store::StoreError;
-
-    /// The plan lines SQLite gives for `sql`.
-    fn plan(store: &Store, sql: &str) -> Vec<String> {
-        store
-            .read(|conn| {
-                let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-                let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
-                let params = rusqlite::params_from_iter(nulls);
-                let rows = stmt.query_map(params, |row| row.get::<_, String>(3))?;
-                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-            })
-            .unwrap()
-    }
-
-    #[test]
-    fn lists_never_read_revision_rows() {
-        // Issue 11: a deep /do/changes page read the text of every revision it skipped.
-        let store = memory();
-        for (sql, expected) in [
-            (
-                HISTORY,
-                vec![
-                    "SEARCH p USING COVERING INDEX sqlite_autoindex_pages_1 (name=?)",
-                    "SEARCH r USING COVERING INDEX revisions_history (page_id=?)",
-                    "SEARCH prev USING COVERING INDEX revisions_history (page_id=? AND number=?) LEFT-JOIN",
-                    "SEARCH a USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
-                ],
-            ),
-            (
-                RECENT_CHANGES,
-                vec![
-                    "SCAN r USING COVERING INDEX revisions_changes",
-                    "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)",
-                    "SEARCH prev USING COVERING INDEX revisions_history (page_id=? AND number=?) LEFT-JOIN",
-                    "SEARCH a USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
-                ],
-            ),
-            (
-                PAGE_NAMES,
-                vec!["SCAN pages USING COVERING INDEX pages_live_by_sort_key"],
-            ),
-        ] {
-            assert_eq!(plan(&store, sql), expected, "{sql}");
-        }
-    }
 
     fn name(text: &str) -> PageName {
         PageName::new(text).unwrap()
@@ -772,52 +635,6 @@ mod tests {
                 .unwrap(),
             None
         );
-    }
-
-    #[test]
-    fn history_is_newest_first_with_size_deltas() {
-        let store = memory();
-        let page = name("Grow");
-        save(&store, "Grow", "12345", 1);
-        save(&store, "Grow", "12345678", 2);
-        save(&store, "Grow", "123", 3);
-        store.delete_page(&page, Author::System, 4).unwrap();
-        let history = store.history(&page, 0, 10).unwrap();
-        let rows: Vec<_> = history
-            .iter()
-            .map(|rev| (rev.number, rev.size, rev.size_delta, rev.deleted))
-            .collect();
-        let expected = [
-            (4, 0, -3, true),
-            (3, 3, -5, false),
-            (2, 8, 3, false),
-            (1, 5, 5, false),
-        ];
-        assert_eq!(rows, expected);
-        let page_two = store.history(&page, 1, 2).unwrap();
-        assert_eq!(
-            page_two.iter().map(|rev| rev.number).collect::<Vec<_>>(),
-            [3, 2]
-        );
-        assert!(store.history(&name("None"), 0, 10).unwrap().is_empty());
-    }
-
-    #[test]
-    fn recent_changes_span_pages_newest_first() {
-        let store = memory();
-        save(&store, "A", "aaaa", 1);
-        save(&store, "B", "bb", 2);
-        save(&store, "A", "a", 3);
-        save(&store, "C", "c", 3);
-        let changes = store.recent_changes(0, 10).unwrap();
-        let rows: Vec<_> = changes
-            .iter()
-            .map(|change| (change.name.as_str(), change.number, change.size_delta))
-            .collect();
-        assert_eq!(rows, [("C", 1, 1), ("A", 2, -3), ("B", 1, 2), ("A", 1, 4)]);
-        assert_eq!(changes[0].author, "anonymous");
-        let later = store.recent_changes(2, 1).unwrap();
-        assert_eq!(later[0].name.as_str(), "B");
     }
 
     #[test]

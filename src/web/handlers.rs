@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::error::WebError;
 use super::html::{to_document, Block, Links};
-use super::lists;
 use super::reply::{self, Reply, CACHE_FEED, CACHE_OLD, CACHE_PAGE, HTML, TEXT};
 use super::router::{url, WebRoute};
+use super::{feed, lists};
 use super::{Chrome, Visit, Web};
 use crate::gemini::render_page;
 use crate::wiki::model::{Page, Revision};
@@ -34,7 +34,7 @@ pub fn answer(web: &Web, visit: &Visit, route: WebRoute) -> Result<Reply, WebErr
         WebRoute::Diff { name, rev } => lists::diff(web, visit, &name, rev),
         WebRoute::Index { page } => lists::index(web, visit, page),
         WebRoute::Changes { page } => lists::changes(web, visit, page),
-        WebRoute::Atom => lists::atom(web, visit),
+        WebRoute::Atom => feed::atom(web, visit),
         WebRoute::Search { words } => lists::search(web, visit, &words),
         WebRoute::GeminiOnly => Err(WebError::NotFound(
             "Editing and accounts are on Gemini: follow “Read or edit this on Gemini” below."

@@ -1,24 +1,24 @@
 //! The views over many rows: a page's history and a revision's diff (both `noindex`), the
-//! index, recent changes, the search and the Atom feed. Every cost is the core's bounded
-//! one: paged store reads, `line_diff`'s time and size bound, the store's bounded search.
+//! index, recent changes (page revisions and file uploads) and the search (the Atom feed of
+//! recent changes is `feed.rs`). Every cost is the core's bounded one: paged store reads, `line_diff`'s time and size
+//! bound, the store's bounded search.
 
-use atom_syndication::{Entry, Feed, Link, Person, Text};
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::WebError;
 use super::handlers::{chrome, html};
-use super::reply::{Reply, ATOM, CACHE_FEED, CACHE_NONE, CACHE_PAGE};
+use super::reply::{Reply, CACHE_FEED, CACHE_NONE, CACHE_PAGE};
 use super::router::url;
 use super::{Chrome, Visit, Web};
 use crate::wiki::diff::{line_diff, LineDiff};
-use crate::wiki::model::Change;
+use crate::wiki::model::{Change, ChangeKind};
 use crate::wiki::PageName;
 
 /// Items per page of a paged list, as on Gemini.
 const PAGE_SIZE: u32 = 50;
-/// Most search results and feed entries.
+/// Most search results.
 const MAX_HITS: u32 = 50;
 
 fn offset(page: u32) -> u32 {
@@ -48,7 +48,7 @@ pub fn format_time(unix: i64) -> String {
     )
 }
 
-fn rfc3339(unix: i64) -> String {
+pub(super) fn rfc3339(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())
@@ -218,13 +218,35 @@ pub fn index(web: &Web, visit: &Visit, page: u32) -> Result<Reply, WebError> {
     html(web, "index.html", view, CACHE_PAGE)
 }
 
+/// One entry of recent changes: a page revision (linked to it) or a file upload (linked to
+/// the file, which has no URL per version).
 #[derive(Serialize)]
 struct ChangeLine {
     name: String,
     url: String,
     author: String,
     deleted: bool,
-    comment: Option<String>,
+    /// The edit summary, or what was uploaded.
+    summary: Option<String>,
+}
+
+impl ChangeLine {
+    fn new(change: Change) -> Self {
+        let (url, summary) = match &change.kind {
+            ChangeKind::File { .. } => (url::file(&change.name), change.upload_summary()),
+            ChangeKind::Page { .. } => (
+                url::revision(&change.name, change.number),
+                change.comment.clone(),
+            ),
+        };
+        Self {
+            deleted: change.deleted(),
+            name: change.name.to_string(),
+            url,
+            author: change.author,
+            summary,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -241,7 +263,8 @@ struct ChangesView {
     next: Option<String>,
 }
 
-/// `/do/changes`: recent changes newest first, grouped by UTC day, one link per revision.
+/// `/do/changes`: recent changes newest first, grouped by UTC day, one link per revision or
+/// upload.
 pub fn changes(web: &Web, visit: &Visit, page: u32) -> Result<Reply, WebError> {
     // One more than shown tells whether an older page exists.
     let mut changes = web
@@ -254,13 +277,7 @@ pub fn changes(web: &Web, visit: &Visit, page: u32) -> Result<Reply, WebError> {
     let mut days: Vec<Day> = Vec::new();
     for change in changes {
         let date = format_time(change.created)[..10].to_string();
-        let line = ChangeLine {
-            url: url::revision(&change.name, change.number),
-            name: change.name.to_string(),
-            author: change.author,
-            deleted: change.deleted,
-            comment: change.comment,
-        };
+        let line = ChangeLine::new(change);
         match days.last_mut() {
             Some(day) if day.date == date => day.changes.push(line),
             _ => days.push(Day {
@@ -337,53 +354,4 @@ pub fn search(web: &Web, visit: &Visit, words: &str) -> Result<Reply, WebError> 
         hits,
     };
     html(web, "search.html", view, CACHE_NONE)
-}
-
-/// `/do/atom`: recent changes as Atom, linking the web view's pages.
-pub fn atom(web: &Web, visit: &Visit) -> Result<Reply, WebError> {
-    let changes = web.site().store().recent_changes(0, MAX_HITS)?;
-    let base = &visit.origin;
-    let updated = changes.first().map_or(0, |c| c.created);
-    let mut feed = Feed::default();
-    feed.set_title(Text::plain(format!(
-        "{}: recent changes",
-        web.site().config().title
-    )));
-    feed.set_id(format!("{base}/do/changes"));
-    feed.set_updated(feed_time(updated));
-    feed.set_links(vec![link(&format!("{base}/do/changes"), "alternate")]);
-    feed.set_entries(changes.iter().map(|c| entry(base, c)).collect::<Vec<_>>());
-    Ok(Reply::ok(ATOM, feed.to_string(), CACHE_FEED).modified(updated))
-}
-
-fn entry(base: &str, change: &Change) -> Entry {
-    let url = format!("{base}{}", url::revision(&change.name, change.number));
-    let verb = if change.deleted { "deleted" } else { "edited" };
-    let mut entry = Entry::default();
-    entry.set_title(Text::plain(format!(
-        "{} ({verb}, revision {})",
-        change.name, change.number
-    )));
-    entry.set_id(url.clone());
-    entry.set_updated(feed_time(change.created));
-    entry.set_authors(vec![Person {
-        name: change.author.clone(),
-        ..Person::default()
-    }]);
-    if let Some(comment) = &change.comment {
-        entry.set_summary(Some(Text::plain(comment.clone())));
-    }
-    entry.set_links(vec![link(&url, "alternate")]);
-    entry
-}
-
-fn feed_time(unix: i64) -> atom_syndication::FixedDateTime {
-    atom_syndication::FixedDateTime::parse_from_rfc3339(&rfc3339(unix)).unwrap_or_default()
-}
-
-fn link(href: &str, rel: &str) -> Link {
-    let mut link = Link::default();
-    link.set_href(href);
-    link.set_rel(rel);
-    link
 }

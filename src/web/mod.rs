@@ -1,10 +1,11 @@
 //! The web front-end: the same wiki as read-only HTML5 for browsers, over the core (`site`,
 //! `store`, `wiki`, `gemini::render_page`), never over `capsule/`. The request path runs
 //! `serve` (listeners, TLS, the Gemini-port hand-off, hyper) → `http` (method, rate limit,
-//! the one log line) → `router` (path → [`router::WebRoute`], pure) → `handlers`/`lists`
-//! (store reads, `html` blocks, templates) → a [`reply::Reply`] value → one HTTP response.
+//! the one log line) → `router` (path → [`router::WebRoute`], pure) → `handlers`/`lists`/
+//! `feed` (store reads, `html` blocks, templates) → a [`reply::Reply`] value → one HTTP response.
 
 pub mod error;
+pub mod feed;
 pub mod handlers;
 pub mod html;
 pub mod http;

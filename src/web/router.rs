@@ -175,6 +175,11 @@ pub mod url {
         format!("/diff/{}/{rev}", name.encoded())
     }
 
+    /// An uploaded file (its current version).
+    pub fn file(name: &PageName) -> String {
+        format!("/file/{}", name.encoded())
+    }
+
     /// `base` for page 1, `base?page=N` after.
     pub fn list_page(base: &str, page: u32) -> String {
         if page <= 1 {
@@ -284,6 +289,11 @@ mod tests {
                 name: name.clone(),
                 rev: Some(4)
             })
+        );
+        let file = n("a map.pdf");
+        assert_eq!(
+            route(&url::file(&file), None),
+            Ok(WebRoute::File { name: file })
         );
         assert_eq!(url::list_page("/do/index", 1), "/do/index");
         assert_eq!(url::list_page("/do/index", 3), "/do/index?page=3");

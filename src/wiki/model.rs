@@ -70,16 +70,52 @@ pub struct RevisionSummary {
     pub comment: Option<String>,
 }
 
-/// One line of the recent-changes list (or of an account's edits).
+/// One line of the recent-changes list (or of an account's edits): a page revision or an
+/// uploaded file's version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// The page's or the file's name.
     pub name: PageName,
+    /// The revision's or the file version's number.
     pub number: u32,
     pub created: i64,
     pub author: String,
+    /// Bytes added (positive) or removed (negative) relative to the previous revision or
+    /// version (the whole size for the first).
     pub size_delta: i64,
-    pub deleted: bool,
+    /// The edit summary; files have none.
     pub comment: Option<String>,
+    pub kind: ChangeKind,
+}
+
+/// What a [`Change`] changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// A page revision; `deleted` if it deleted the page.
+    Page { deleted: bool },
+    /// An uploaded file's version: its MIME type and size in bytes.
+    File { mime: String, size: u64 },
+}
+
+impl Change {
+    /// Whether this change deleted a page.
+    pub fn deleted(&self) -> bool {
+        matches!(self.kind, ChangeKind::Page { deleted: true })
+    }
+
+    /// What an upload was, worded alike in every front-end's lists: `uploaded image/png,
+    /// 6 bytes` (then `, version N` after the first, as `/do/files` says it); `None` for a
+    /// page revision.
+    pub fn upload_summary(&self) -> Option<String> {
+        let ChangeKind::File { mime, size } = &self.kind else {
+            return None;
+        };
+        let version = match self.number {
+            1 => String::new(),
+            n => format!(", version {n}"),
+        };
+        Some(format!("uploaded {mime}, {size} bytes{version}"))
+    }
 }
 
 /// A page found by a search.
@@ -360,6 +396,36 @@ mod tests {
         ] {
             assert_eq!(state.to_string().parse::<AccountState>(), Ok(state));
         }
+    }
+
+    #[test]
+    fn uploads_are_summarised_and_page_revisions_are_not() {
+        let change = |number, kind| Change {
+            name: PageName::new("logo.png").unwrap(),
+            number,
+            created: 0,
+            author: "ada".into(),
+            size_delta: 0,
+            comment: None,
+            kind,
+        };
+        let png = || ChangeKind::File {
+            mime: "image/png".into(),
+            size: 12,
+        };
+        let first = change(1, png());
+        assert_eq!(
+            first.upload_summary().as_deref(),
+            Some("uploaded image/png, 12 bytes")
+        );
+        assert!(!first.deleted());
+        assert_eq!(
+            change(3, png()).upload_summary().as_deref(),
+            Some("uploaded image/png, 12 bytes, version 3")
+        );
+        let deletion = change(2, ChangeKind::Page { deleted: true });
+        assert_eq!(deletion.upload_summary(), None);
+        assert!(deletion.deleted());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod bounds;
 mod cli;
 /// Input-driven edits, locks and edit rate limits (SPEC §3 edit routes).
 mod editing;
-/// The list of uploaded files (issue 16).
+/// Uploaded files in the list of files and in recent changes (issue 16).
 mod files;
 /// Issue 11: crafted client chains and look-alike names cost nothing and impersonate no one.
 mod hardening;

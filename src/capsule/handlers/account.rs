@@ -184,7 +184,7 @@ pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
         .edits_by(who.account.id, RECENT_EDITS)?
         .into_iter()
         .map(|e| EditLine {
-            target: if e.deleted {
+            target: if e.deleted() {
                 urls::history(&e.name)
             } else {
                 urls::path(&Route::Page {
@@ -195,7 +195,7 @@ pub fn show(app: &Capsule, request: &Request) -> Result<Response, AppError> {
             date: format_day(e.created),
             name: one_line(e.name.as_str()),
             number: e.number,
-            deleted: e.deleted,
+            deleted: e.deleted(),
         })
         .collect();
     // Read before touching, so the list shows when the other certificates were last used.

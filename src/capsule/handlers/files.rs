@@ -4,7 +4,6 @@
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_time, offset, paging, PAGE_SIZE};
-use crate::capsule::router::Route;
 use crate::capsule::{urls, Capsule};
 use crate::gemini::gemtext::Gemtext;
 use crate::gemini::Response;
@@ -18,9 +17,7 @@ pub fn list(app: &Capsule, page: u32) -> Result<Response, AppError> {
         out.text("No files have been uploaded yet.").blank();
     }
     for file in &files {
-        let url = urls::path(&Route::File {
-            name: file.name.clone(),
-        });
+        let url = urls::file(&file.name);
         let versions = match file.versions {
             1 => String::new(),
             n => format!(", version {n}"),

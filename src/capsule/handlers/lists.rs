@@ -1,5 +1,6 @@
-//! Whole-wiki lists: the alphabetical index, recent changes grouped by day (gemfeed-style
-//! lines, so clients can subscribe), and the Atom feed of recent changes.
+//! Whole-wiki lists: the alphabetical index, recent changes (page revisions and file uploads)
+//! grouped by day (gemfeed-style lines, so clients can subscribe), and the Atom feed of
+//! recent changes.
 
 use atom_syndication::{Entry, Feed, Link, Person, Text};
 use serde::Serialize;
@@ -13,7 +14,7 @@ use crate::capsule::router::Route;
 use crate::capsule::{urls, Capsule};
 use crate::gemini::gemtext::one_line;
 use crate::gemini::{Request, Response};
-use crate::wiki::model::Change;
+use crate::wiki::model::{Change, ChangeKind};
 
 /// Entries in the Atom feed.
 const FEED_ENTRIES: u32 = 50;
@@ -61,7 +62,8 @@ pub fn index(app: &Capsule, page: u32) -> Result<Response, AppError> {
 }
 
 /// One gemfeed entry: its URL is the revision's own, so a feed reader (which tells entries
-/// apart by URL) sees every edit; a deletion links its diff, the one view of it there is.
+/// apart by URL) sees every edit; a deletion links its diff, the one view of it there is; an
+/// upload links the file (which has no URL per version).
 #[derive(Serialize)]
 struct ChangeLine {
     url: String,
@@ -114,19 +116,22 @@ pub fn changes(app: &Capsule, page: u32) -> Result<Response, AppError> {
 }
 
 fn change_line(change: Change) -> ChangeLine {
-    let url = if change.deleted {
-        urls::diff(&change.name, change.number)
-    } else {
-        urls::path(&Route::Page {
-            name: change.name.clone(),
-            rev: Some(change.number),
-        })
-    };
-    let comment = change.comment.as_deref().map(one_line);
-    let summary = match (change.deleted, comment) {
-        (true, Some(comment)) => Some(format!("deleted the page ({comment})")),
-        (true, None) => Some("deleted the page".to_string()),
-        (false, comment) => comment,
+    let (url, summary) = match &change.kind {
+        ChangeKind::File { .. } => (urls::file(&change.name), change.upload_summary()),
+        ChangeKind::Page { deleted: true } => {
+            let summary = match change.comment.as_deref().map(one_line) {
+                Some(comment) => format!("deleted the page ({comment})"),
+                None => "deleted the page".to_string(),
+            };
+            (urls::diff(&change.name, change.number), Some(summary))
+        }
+        ChangeKind::Page { deleted: false } => (
+            urls::path(&Route::Page {
+                name: change.name.clone(),
+                rev: Some(change.number),
+            }),
+            change.comment.as_deref().map(one_line),
+        ),
     };
     ChangeLine {
         url,
@@ -158,22 +163,40 @@ pub fn atom(app: &Capsule, request: &Request) -> Result<Response, AppError> {
 }
 
 fn entry(base: &str, change: &Change) -> Entry {
-    let url = format!("{base}/page/{}/{}", change.name.encoded(), change.number);
-    let verb = if change.deleted { "deleted" } else { "edited" };
+    let (url, title) = match &change.kind {
+        ChangeKind::File { .. } => (
+            format!("{base}{}", urls::file(&change.name)),
+            format!("{} (uploaded, version {})", change.name, change.number),
+        ),
+        ChangeKind::Page { deleted } => {
+            let verb = if *deleted { "deleted" } else { "edited" };
+            (
+                format!(
+                    "{base}{}",
+                    urls::path(&Route::Page {
+                        name: change.name.clone(),
+                        rev: Some(change.number),
+                    })
+                ),
+                format!("{} ({verb}, revision {})", change.name, change.number),
+            )
+        }
+    };
     let mut entry = Entry::default();
-    entry.set_title(Text::plain(format!(
-        "{} ({verb}, revision {})",
-        change.name, change.number
-    )));
-    entry.set_id(url.clone());
+    entry.set_title(Text::plain(title));
+    // A file's URL serves its current version: the number keeps each upload's entry apart.
+    entry.set_id(match change.kind {
+        ChangeKind::File { .. } => format!("{url}#version-{}", change.number),
+        ChangeKind::Page { .. } => url.clone(),
+    });
     entry.set_updated(rfc3339(change.created));
     entry.set_links(vec![link(&url, "alternate")]);
     entry.set_authors(vec![Person {
         name: change.author.clone(),
         ..Person::default()
     }]);
-    if let Some(comment) = &change.comment {
-        entry.set_summary(Some(Text::plain(comment.clone())));
+    if let Some(summary) = change.comment.clone().or_else(|| change.upload_summary()) {
+        entry.set_summary(Some(Text::plain(summary)));
     }
     entry
 }

@@ -121,7 +121,7 @@ fn recent_pages(app: &Capsule, who: &Who) -> Result<Vec<PageLine>, AppError> {
     let store = app.store();
     let mut seen = std::collections::HashSet::new();
     let mut lines = Vec::new();
-    for change in store.recent_changes(0, RECENT_CHANGES)? {
+    for change in store.recent_page_changes(RECENT_CHANGES)? {
         if !seen.insert(change.name.clone()) {
             continue;
         }
@@ -132,6 +132,7 @@ fn recent_pages(app: &Capsule, who: &Who) -> Result<Vec<PageLine>, AppError> {
 }
 
 fn page_line(app: &Capsule, who: &Who, change: Change, locked: bool) -> Result<PageLine, AppError> {
+    let deleted = change.deleted();
     let name = change.name;
     let previous = change.number.checked_sub(1).filter(|n| *n > 0);
     let restore_url = match previous {
@@ -154,7 +155,7 @@ fn page_line(app: &Capsule, who: &Who, change: Change, locked: bool) -> Result<P
         number: change.number,
         author: change.author,
         date: format_time(change.created),
-        deleted: change.deleted,
+        deleted,
         locked,
         previous,
     })
