@@ -190,11 +190,75 @@ def main():
                 print(f"| {label} | {kx} | {v / 1e6:.2f} M | {fmt(bare and v / bare, 2)} | {fmt(agate and v / agate, 2)} |")
         print()
 
+    handshake_targets(runs)
+
     print("### Targets of issue 6\n")
     print("| target | measured (medians) | verdict |")
     print("|---|---|---|")
     for target, figure, verdict in rows:
         print(f"| {target} | {figure} | {verdict} |")
+
+
+def handshake_targets(runs):
+    """Issue 15: gemwiki against agate and its own bare server, as per-round ratios."""
+    if "page100-c16" not in runs:
+        return
+    rows = []
+
+    def row(target, figure, ok):
+        rows.append((target, figure, mark(ok)))
+
+    cpu = "cpu_ms_per_req"
+    have_agate = "agate-c16" in runs
+    for c in (1, 16, 64):
+        if not have_agate:
+            break
+        r = ratio(runs, f"page100-c{c}", f"agate-c{c}", cpu)
+        row(f"page GET server CPU ≤ 0.75× agate's (c={c})",
+            f"{fmt(median(runs, f'page100-c{c}', cpu), 3)} vs {fmt(median(runs, f'agate-c{c}', cpu), 3)} ms = {fmt(r, 2)}×",
+            None if r is None else r <= 0.75)
+    for c in (16, 64):
+        if not have_agate:
+            break
+        r = ratio(runs, f"page100-c{c}", f"agate-c{c}", "rps")
+        row(f"page GET requests/s ≥ 1.1× agate's (c={c})",
+            f"{fmt(median(runs, f'page100-c{c}', 'rps'), 0)} vs {fmt(median(runs, f'agate-c{c}', 'rps'), 0)} /s = {fmt(r, 2)}×",
+            None if r is None else r >= 1.1)
+    for c in (1, 16, 64):
+        r = ratio(runs, f"page100-cert-c{c}", f"page100-c{c}", cpu)
+        row(f"with a client certificate ≤ 1.15× anonymous CPU (c={c})",
+            f"{fmt(median(runs, f'page100-cert-c{c}', cpu), 3)} vs {fmt(median(runs, f'page100-c{c}', cpu), 3)} ms = {fmt(r, 2)}×",
+            None if r is None else r <= 1.15)
+    r = ratio(runs, "page100-resume-c16", "page100-c16", cpu)
+    row("resumed ≤ 0.8× a full handshake (CPU, c=16)",
+        f"{fmt(median(runs, 'page100-resume-c16', cpu), 3)} vs {fmt(median(runs, 'page100-c16', cpu), 3)} ms = {fmt(r, 2)}× "
+        f"(bare resumed {fmt(median(runs, 'bare-resume-c16', cpu), 3)} ms)",
+        None if r is None else r <= 0.8)
+    for c in (16, 64):
+        r = ratio(runs, f"page100-c{c}", f"bare-c{c}", "rps")
+        rc = ratio(runs, f"page100-c{c}", f"bare-c{c}", cpu)
+        row(f"≥ 95 % of the bare server (c={c})",
+            f"requests/s {fmt(r and r * 100, 0, ' %')}; CPU per request {fmt(rc, 2)}× bare's",
+            None if r is None else r >= 0.95)
+    r16 = ratio(runs, "page100k-c16", "page100-c16", "rps")
+    r1 = ratio(runs, "page100k-c1", "page100-c1", "p50_ms")
+    row("flat: `/page` at 100,000 pages within 5 % of 100",
+        f"c=16 requests/s {fmt(r16, 2)}×; c=1 p50 {fmt(r1, 2)}×",
+        None if r16 is None or r1 is None else (r16 >= 0.95 and r1 <= 1.05))
+    if "pageB-c16" in runs:
+        for c in (1, 16, 64):
+            r = ratio(runs, f"page100-c{c}", f"pageB-c{c}", cpu)
+            rc = ratio(runs, f"page100-cert-c{c}", f"pageB-cert-c{c}", cpu)
+            row(f"(A/B) this build's CPU per request ÷ BIN_B's (c={c})",
+                f"anonymous {fmt(median(runs, f'page100-c{c}', cpu), 3)} vs {fmt(median(runs, f'pageB-c{c}', cpu), 3)} ms = {fmt(r, 3)}×; "
+                f"with a certificate {fmt(rc, 3)}×", None)
+
+    print("### Targets of issue 15 (per-round ratios, medians)\n")
+    print("| target | measured | verdict |")
+    print("|---|---|---|")
+    for target, figure, verdict in rows:
+        print(f"| {target} | {figure} | {verdict} |")
+    print()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@
 #   bench/run.sh                      # everything, 3 rounds, 5 s per measurement
 #   ROUNDS=5 DUR=8 bench/run.sh       # longer
 #   SKIP_BUILD=1 bench/run.sh         # reuse the last release build
+#   SUITE=handshake ROUNDS=5 bench/run.sh   # issue 15 only: page GETs vs bare and agate
+#   BIN_B=/tmp/gemwiki-old bench/run.sh     # also measure another build, interleaved (A/B)
 #
 # Every loop is bounded in time; all servers listen on 127.0.0.1 only and are stopped on exit.
 # The 100,000-page database is cached in $CACHE (keyed by the migrations and the page
@@ -22,6 +24,8 @@ CACHE=${BENCH_CACHE:-/tmp/gemwiki-bench-cache}
 OUT=${OUT:-$WORK/results}
 BIG_PAGES=${BIG_PAGES:-100000}
 AGATE=${AGATE:-$(command -v agate || echo /tmp/agate/bin/agate)}
+SUITE=${SUITE:-all}
+BIN_B=${BIN_B:-}
 
 BIN=$TARGET/release/gemwiki
 LOADGEN=$TARGET/release/examples/loadgen
@@ -30,6 +34,7 @@ P_SMALL=$PORT_BASE
 P_BIG=$((PORT_BASE + 1))
 P_BARE=$((PORT_BASE + 2))
 P_AGATE=$((PORT_BASE + 3))
+P_B=$((PORT_BASE + 4))
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { echo "bench: $*" >&2; }
@@ -67,6 +72,8 @@ listen = ["127.0.0.1:$2"]
 # The defaults (120 requests, 20 edits a minute per client) would measure the limiter.
 requests_per_minute = 1000000000
 edits_per_minute = 1000000000
+# The default (32 open connections per network) would shed the c=64 runs.
+connections_per_client = 100000
 EOF
 }
 
@@ -78,9 +85,9 @@ gen_pages() { # DIR COUNT
     touch "$1/.done"
 }
 
-import_pages() { # DATA_DIR PAGES_DIR
+import_pages() { # DATA_DIR PAGES_DIR [BINARY]
     find "$2" -name '*.gmi' -print0 | sort -z |
-        xargs -0 -n 2000 "$BIN" --data-dir "$1" page import >/dev/null
+        xargs -0 -n 2000 "${3:-$BIN}" --data-dir "$1" page import >/dev/null
 }
 
 KEY=$(cat "$ROOT"/migrations/*.sql "$ROOT/bench/gen_pages.py" | sha256sum | cut -c1-12)
@@ -123,14 +130,23 @@ wait_ready() { # URL → prints ready_ms
     "$LOADGEN" --wait-ready 20 --timeout 2 --url "$1"
 }
 
-start_gemwiki() { # DATA_DIR PORT VAR
-    "$BIN" --data-dir "$1" serve --listen "127.0.0.1:$2" >>"$WORK/$(basename "$1").log" 2>&1 &
+start_gemwiki() { # DATA_DIR PORT VAR [BINARY]
+    "${4:-$BIN}" --data-dir "$1" serve --listen "127.0.0.1:$2" >>"$WORK/$(basename "$1").log" 2>&1 &
     printf -v "$3" %s $!
     PIDS+=($!)
 }
 
 start_gemwiki "$SMALL" "$P_SMALL" PID_SMALL
 start_gemwiki "$BIG" "$P_BIG" PID_BIG
+if [[ -n $BIN_B ]]; then
+    # The other build serves the same 100 pages, imported by itself (its schema may differ).
+    rm -rf "$WORK/small-b"
+    mkdir -p "$WORK/small-b"
+    import_pages "$WORK/small-b" "$WORK/pages-100" "$BIN_B"
+    write_config "$WORK/small-b" "$P_B"
+    "$BIN_B" --data-dir "$WORK/small-b" account add-cert bench "$CLIENT_FP" >/dev/null
+    start_gemwiki "$WORK/small-b" "$P_B" PID_B "$BIN_B"
+fi
 "$BARE" --listen "127.0.0.1:$P_BARE" --cert "$WORK/server.pem" --key "$WORK/server-key.pem" \
     2>"$WORK/bare.log" &
 PID_BARE=$!
@@ -151,6 +167,9 @@ B=gemini://127.0.0.1:$P_BIG
 wait_ready "$S/" >/dev/null
 wait_ready "$B/" >/dev/null
 wait_ready "gemini://127.0.0.1:$P_BARE/" >/dev/null
+if [[ -n $BIN_B ]]; then
+    wait_ready "gemini://127.0.0.1:$P_B/" >/dev/null
+fi
 if [[ -n $HAVE_AGATE ]]; then
     wait_ready "gemini://127.0.0.1:$P_AGATE/page.gmi" >/dev/null
 fi
@@ -160,6 +179,7 @@ for i in $(seq 1 100); do printf '%s/page/Page-%06d\n' "$S" "$i"; done >"$WORK/u
 for i in $(seq 1 1000); do
     printf '%s/page/Page-%06d\n' "$B" $(((i * 7919) % BIG_PAGES + 1))
 done >"$WORK/urls-big"
+for i in $(seq 1 100); do printf 'gemini://127.0.0.1:%s/page/Page-%06d\n' "$P_B" "$i"; done >"$WORK/urls-b"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -207,8 +227,19 @@ for ROUND in $(seq 1 "$ROUNDS"); do
             measure "agate-c$c" "$PID_AGATE" -c "$c" --url "gemini://127.0.0.1:$P_AGATE/page.gmi"
         fi
         measure "page100-c$c" "$PID_SMALL" -c "$c" --url-file "$WORK/urls-small"
+        # Next to page100 in time, so the 100k-vs-100 ratio compares like with like.
+        if [[ $c != 64 ]]; then
+            measure "page100k-c$c" "$PID_BIG" -c "$c" --url-file "$WORK/urls-big"
+        fi
         measure "page100-cert-c$c" "$PID_SMALL" -c "$c" --url-file "$WORK/urls-small" "${CERT[@]}"
+        if [[ -n $BIN_B ]]; then
+            measure "pageB-c$c" "$PID_B" -c "$c" --url-file "$WORK/urls-b"
+            measure "pageB-cert-c$c" "$PID_B" -c "$c" --url-file "$WORK/urls-b" "${CERT[@]}"
+        fi
     done
+    measure "page100-resume-c16" "$PID_SMALL" -c 16 --url-file "$WORK/urls-small" --resume
+    measure "bare-resume-c16" "$PID_BARE" -c 16 --url "gemini://127.0.0.1:$P_BARE/" --resume
+    [[ $SUITE == all ]] || continue
     # The same three with classic X25519 only: OpenSSL 3.5+ clients (like loadgen) offer the
     # hybrid X25519MLKEM768 first, which agate (rustls + ring) does not implement.
     X=(-c 16 --groups X25519)
@@ -217,9 +248,6 @@ for ROUND in $(seq 1 "$ROUNDS"); do
         measure "agate-x25519-c16" "$PID_AGATE" "${X[@]}" --url "gemini://127.0.0.1:$P_AGATE/page.gmi"
     fi
     measure "page100-x25519-c16" "$PID_SMALL" "${X[@]}" --url-file "$WORK/urls-small"
-    measure "page100k-c1" "$PID_BIG" -c 1 --url-file "$WORK/urls-big"
-    measure "page100k-c16" "$PID_BIG" -c 16 --url-file "$WORK/urls-big"
-    measure "page100-resume-c16" "$PID_SMALL" -c 16 --url-file "$WORK/urls-small" --resume
     measure "search100k-rare-c1" "$PID_BIG" -c 1 --url "$B/do/search?lighthouse"
     measure "search100k-medium-c1" "$PID_BIG" -c 1 --url "$B/do/search?harbour"
     measure "search100k-common-c1" "$PID_BIG" -c 1 --url "$B/do/search?tide"
@@ -257,6 +285,12 @@ if [[ ${CALLGRIND:-1} == 1 ]] && command -v valgrind >/dev/null; then
         fi
         cg "callgrind-page100-$tag" "gemini://127.0.0.1:$((PORT_BASE + 12))/page/Page-000042" "${g[@]}" -- \
             "$BIN" --data-dir "$SMALL" serve --listen "127.0.0.1:$((PORT_BASE + 12))"
+        if [[ -n $BIN_B ]]; then
+            kill "$PID_B" 2>/dev/null || true # its port and data copy are reused below
+            wait "$PID_B" 2>/dev/null || true
+            cg "callgrind-pageB-$tag" "gemini://127.0.0.1:$((PORT_BASE + 13))/page/Page-000042" "${g[@]}" -- \
+                "$BIN_B" --data-dir "$WORK/small-b" serve --listen "127.0.0.1:$((PORT_BASE + 13))"
+        fi
     done 2>>"$WORK/callgrind.err" | tee -a "$OUT/raw.txt" >&2
 fi
 

@@ -42,10 +42,15 @@ struct Args {
     session_resumption: bool,
 }
 
+/// The same allocators as `gemwiki serve`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Every phase of a connection gets this long, like gemwiki's deadlines.
 const DEADLINE: Duration = Duration::from_secs(10);
 
 fn main() {
+    gemwiki::tls::use_mimalloc();
     let args = Args::parse();
     if !args.listen.ip().is_loopback() {
         eprintln!("bare: benchmark server; listen on 127.0.0.1 or [::1] only");

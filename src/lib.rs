@@ -13,10 +13,11 @@
 //!              clock and token key
 //! render_cache rendered page bodies by revision, bounded in bytes (used by `site`)
 //! secret       the action-token key file in the data directory (0600)
-//! tls          the OpenSSL acceptor and certificate files
+//! tls          the OpenSSL acceptor, certificate files, and OpenSSL's heap on mimalloc
 //! capsule/     the Gemini front-end: server → connection → admission → router → handlers,
-//!              with templates, the URL builder (the router's inverse) and the mapping of
-//!              errors and access denials to Gemini statuses
+//!              with templates, the URL builder (the router's inverse), the mapping of
+//!              errors and access denials to Gemini statuses, and the page-answer cache
+//!              (valid while the store's change stamp stands)
 //! web/         the read-only HTML front-end: serve (HTTPS, plain HTTP, the Gemini-port
 //!              hand-off; hyper) → http → router → handlers/lists/feed → html blocks →
 //!              templates

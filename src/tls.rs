@@ -27,8 +27,10 @@ use openssl_sys as ffi;
 
 use crate::identity::{ClientCert, Fingerprint};
 
+mod alloc;
 mod server_cert;
 
+pub use alloc::use_mimalloc;
 pub use server_cert::{
     inspect, regenerate, uncovered_warning, warn_uncovered, CertInfo, Regenerated,
 };

@@ -1,13 +1,15 @@
 //! The Gemini front-end: everything that speaks Gemini over TLS, on top of the wiki core.
 //! [`Capsule`] is its state (the [`Site`] it serves and the loaded templates); the request
 //! path runs `server` (with `slots`) → `connection` → `admission` → `router` → `handlers`, and
-//! `urls` builds every URL the handlers and templates print (the router's inverse).
+//! `urls` builds every URL the handlers and templates print (the router's inverse);
+//! `page_cache` keeps whole page answers until the database changes.
 
 pub mod admission;
 pub mod connection;
 pub mod denied;
 pub mod error;
 pub mod handlers;
+pub mod page_cache;
 pub mod router;
 pub mod server;
 pub mod slots;
@@ -32,6 +34,8 @@ use templates::{TemplateError, Templates};
 pub struct Capsule {
     site: Arc<Site>,
     templates: Templates,
+    /// Whole `/page/<name>` answers until the database changes.
+    pages: page_cache::PageCache,
     /// Where HTTP request lines arriving on the Gemini port go (wired by `main.rs`).
     http: Option<Arc<dyn HttpHandoff>>,
 }
@@ -47,6 +51,7 @@ impl Capsule {
         Ok(Self {
             site,
             templates,
+            pages: page_cache::PageCache::default(),
             http: None,
         })
     }
@@ -77,6 +82,11 @@ impl Capsule {
 
     pub fn templates(&self) -> &Templates {
         &self.templates
+    }
+
+    /// The cache of current-revision page answers.
+    pub fn page_cache(&self) -> &page_cache::PageCache {
+        &self.pages
     }
 
     /// Current time, Unix seconds UTC.

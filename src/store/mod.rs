@@ -20,6 +20,7 @@ mod migrations;
 mod pages;
 mod revert;
 mod search;
+mod stamp;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -32,6 +33,7 @@ use crate::wiki::model::Author;
 use crate::wiki::PageName;
 
 use migrations::MIGRATIONS;
+pub use stamp::OUTSIDE_STALENESS;
 
 /// How long a reader waits for another process's lock (say, the CLI) before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -109,6 +111,7 @@ struct Inner {
     writer: Mutex<Writer>,
     /// `None` for an in-memory store, whose only connection is the writer.
     readers: Option<ReaderPool>,
+    stamp: stamp::Stamp,
 }
 
 /// The writer connection and when a write last found the database locked.
@@ -164,6 +167,7 @@ impl Store {
                     conn: writer,
                     busy_since: None,
                 }),
+                stamp: stamp::Stamp::new(readers.is_some()),
                 readers,
             }),
         }
@@ -208,12 +212,25 @@ impl Store {
         };
         writer.conn.busy_timeout(wait)?;
         let result = transaction(&mut writer.conn, f);
+        if result.is_ok() {
+            self.inner.stamp.wrote();
+        }
         match &result {
             Err(StoreError::Busy) if !backing_off => writer.busy_since = Some(Instant::now()),
             Err(StoreError::Busy) => {}
             _ => writer.busy_since = None,
         }
         result
+    }
+}
+
+impl Store {
+    /// A new read-only connection to the database file (for the change-stamp poller).
+    fn connect_reader(&self) -> Result<Connection> {
+        match &self.inner.readers {
+            Some(pool) => pool.connect(),
+            None => Err(StoreError::NotFound),
+        }
     }
 }
 

@@ -23,6 +23,8 @@ mod limits;
 mod moved;
 /// Issue 16: CLI listings and wording, the last-admin guard, link-code recovery.
 mod operating;
+/// Issue 15: cached page answers are never stale past the store's change stamp.
+mod page_cache;
 /// SPEC §1: TLS, client certificates, request lines, close_notify, timeouts.
 mod protocol;
 /// Every reading route over a seeded wiki (SPEC §3, §5).

@@ -65,8 +65,29 @@ pub fn home(app: &Capsule) -> Result<Response, AppError> {
     Ok(gemtext(app, out))
 }
 
-/// `/page/<name>[/<rev>]`.
+/// `/page/<name>[/<rev>]`; the current revision's answer comes from the page cache while
+/// the database is unchanged.
 pub fn show(
+    app: &Capsule,
+    request: &Request,
+    name: &PageName,
+    rev: Option<u32>,
+) -> Result<Response, AppError> {
+    if rev.is_some() {
+        return build_page(app, request, name, rev);
+    }
+    // Taken before reading, so an answer built from data a write replaced meanwhile is
+    // stored under the old stamp and never served.
+    let stamp = app.store().change_stamp();
+    if let Some(hit) = app.page_cache().get(request, name, stamp) {
+        return Ok(hit);
+    }
+    let response = build_page(app, request, name, rev)?;
+    app.page_cache().insert(request, name, stamp, &response);
+    Ok(response)
+}
+
+fn build_page(
     app: &Capsule,
     request: &Request,
     name: &PageName,
