@@ -22,6 +22,7 @@
 //!              hand-off; hyper) → http → router → handlers/lists/feed → html blocks →
 //!              templates
 //! handoff      the neutral seam through which the Gemini port hands HTTP to the web view
+//! log_sink     standard error in batches (one write per 100 ms, not per request)
 //! config, cli, commands, seed, main   settings, the command line and what it runs
 //! ```
 //!
@@ -53,6 +54,7 @@ pub mod config;
 pub mod gemini;
 pub mod handoff;
 pub mod identity;
+pub mod log_sink;
 pub mod moving;
 pub mod render_cache;
 pub mod secret;

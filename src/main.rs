@@ -14,6 +14,7 @@ use tracing_subscriber::EnvFilter;
 use gemwiki::capsule::{server, Capsule};
 use gemwiki::cli::{Cli, Command, ServeArgs, TlsCommand};
 use gemwiki::config::{capsule_urls, Config};
+use gemwiki::log_sink::LogSink;
 use gemwiki::site::Site;
 use gemwiki::store::Store;
 use gemwiki::web::{serve::WebHandoff, Web};
@@ -30,17 +31,20 @@ const DATABASE: &str = "gemwiki.sqlite";
 fn main() -> ExitCode {
     // Before anything touches OpenSSL (it refuses once it has allocated).
     let openssl_on_mimalloc = tls::use_mimalloc();
+    let log = LogSink::stderr();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(log.clone())
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     if !openssl_on_mimalloc {
         tracing::debug!("OpenSSL had allocated already; it keeps the system allocator");
     }
-    match run(Cli::parse()) {
+    let outcome = run(Cli::parse());
+    log.flush();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("gemwiki: {}", describe(&err));
