@@ -54,6 +54,9 @@ const CIPHERSUITES: &str =
 /// 2 KiB; OpenSSL's default of 100 KiB let a client send dozens of intermediates.
 pub const MAX_CLIENT_CERT_LIST: usize = 16 * 1024;
 
+/// TLS sessions kept for resumption (each with its client certificate: a few KiB at most).
+const SESSION_CACHE_SIZE: i32 = 2048;
+
 /// Validity of a generated server certificate: clients pin it, so it must outlive the capsule.
 const GENERATED_CERT_DAYS: u32 = 36_525;
 
@@ -202,6 +205,14 @@ pub fn build_acceptor(
         // One ticket is enough for one-request-per-connection clients; OpenSSL's default
         // of two doubles the ticket work on every full handshake.
         builder.set_num_tickets(1)?;
+        // Stateful tickets: the session stays in OpenSSL's cache and the ticket only names
+        // it. A stateless ticket encrypts the whole session, and OpenSSL builds it by
+        // encoding the session, client certificate included, and parsing it back (≈350 k
+        // instructions per handshake with a certificate). The cache is bounded, so a flood
+        // of handshakes only evicts the oldest sessions (those clients do a full handshake).
+        builder.set_options(SslOptions::NO_TICKET);
+        builder.set_session_cache_mode(SslSessionCacheMode::SERVER);
+        builder.set_session_cache_size(SESSION_CACHE_SIZE);
     } else {
         builder.set_session_cache_mode(SslSessionCacheMode::OFF);
         builder.set_options(SslOptions::NO_TICKET);

@@ -36,7 +36,12 @@ pub(crate) fn capture_logs(f: impl FnOnce()) -> Vec<String> {
         .with_target(false)
         .with_max_level(tracing::Level::INFO)
         .finish();
-    tracing::subscriber::with_default(subscriber, f);
+    tracing::subscriber::with_default(subscriber, || {
+        // Another test thread may have hit these callsites first with no subscriber and left
+        // them cached as uninteresting (an event then goes missing here now and then).
+        tracing::callsite::rebuild_interest_cache();
+        f();
+    });
     let bytes = captured.0.lock().unwrap().clone();
     String::from_utf8(bytes)
         .unwrap()
