@@ -2,10 +2,10 @@
 //! through a prompt, and undoing everything one account did since a time — each act only
 //! through a link tokenized for the admin's certificate.
 
-use gemwiki::wiki::model::{AccountState, Author, NewRevision, Role};
-use gemwiki::wiki::{PageFormat, PageName};
+use gemwiki::wiki::model::{AccountState, Author, Role};
+use gemwiki::wiki::PageName;
 
-use crate::support::{action_link, register, register_as, TestCert, TestServer};
+use crate::support::{action_link, register, register_as, save_gemtext, TestCert, TestServer};
 
 fn admin(server: &TestServer, name: &str) -> TestCert {
     let cert = TestCert::ec(name);
@@ -14,17 +14,7 @@ fn admin(server: &TestServer, name: &str) -> TestCert {
 }
 
 fn save(server: &TestServer, page: &str, text: &str, author: i64, now: i64) {
-    server
-        .store()
-        .save_revision(NewRevision {
-            name: &PageName::new(page).unwrap(),
-            text,
-            format: PageFormat::Gemtext,
-            author: Author::Account(author),
-            comment: None,
-            now,
-        })
-        .unwrap();
+    save_gemtext(server.store(), page, text, Author::Account(author), now);
 }
 
 fn current_text(server: &TestServer, page: &str) -> String {

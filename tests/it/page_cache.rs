@@ -6,22 +6,13 @@
 use std::time::{Duration, Instant};
 
 use gemwiki::store::{Store, OUTSIDE_STALENESS};
-use gemwiki::wiki::model::{Author, NewRevision};
-use gemwiki::wiki::{PageFormat, PageName};
+use gemwiki::wiki::model::Author;
+use gemwiki::wiki::PageName;
 
-use crate::support::{Client, TestServer};
+use crate::support::{save_gemtext, Client, TestServer};
 
 fn save(store: &Store, name: &str, text: &str) {
-    store
-        .save_revision(NewRevision {
-            name: &PageName::new(name).unwrap(),
-            text,
-            format: PageFormat::Gemtext,
-            author: Author::System,
-            comment: None,
-            now: 1_700_000_500,
-        })
-        .unwrap();
+    save_gemtext(store, name, text, Author::System, 1_700_000_500);
 }
 
 fn first_lines(server: &TestServer, path: &str, n: usize) -> Vec<String> {

@@ -663,6 +663,31 @@ impl TestCert {
     }
 }
 
+/// Saves `text` (gemtext) as the next revision of `page` by `author`, straight in the store;
+/// returns the revision number (the current one if the text is unchanged).
+pub fn save_gemtext(
+    store: &Store,
+    page: &str,
+    text: &str,
+    author: gemwiki::wiki::model::Author,
+    now: i64,
+) -> u32 {
+    use gemwiki::wiki::model::{NewRevision, SaveOutcome};
+    let outcome = store
+        .save_revision(NewRevision {
+            name: &gemwiki::wiki::PageName::new(page).expect("page name"),
+            text,
+            format: gemwiki::wiki::PageFormat::Gemtext,
+            author,
+            comment: None,
+            now,
+        })
+        .expect("save");
+    match outcome {
+        SaveOutcome::Created(n) | SaveOutcome::Unchanged(n) => n,
+    }
+}
+
 /// Creates an active editor account `name` bound to `cert`, straight in the store (not
 /// through `/do/register`); returns the account id.
 pub fn register(server: &TestServer, cert: &TestCert, name: &str) -> i64 {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::{require, valid_cert, Need, Who};
-use crate::capsule::handlers::intent::{account_version, confirmed, refuse, Act, Refusal};
+use crate::capsule::handlers::intent::{account_version, confirmed, refuse, typed, Act, Refusal};
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_day, format_time};
 use crate::capsule::router::Route;
@@ -328,15 +328,6 @@ fn last_certificate() -> AppError {
          add another at /do/account/link first"
             .into(),
     )
-}
-
-/// The trimmed input, if the person typed anything.
-pub(super) fn typed(request: &Request) -> Option<&str> {
-    request
-        .query
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
 }
 
 /// The message with its first letter capitalised, for the start of a prompt.

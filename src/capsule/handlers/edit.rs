@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::{refuse_if_locked, require, Need, Who};
-use crate::capsule::handlers::intent::{refuse, Act, Refusal};
+use crate::capsule::handlers::intent::{refuse, typed, Act, Refusal};
 use crate::capsule::handlers::lists::base_url;
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::router::{EditAction, Route};
@@ -378,15 +378,6 @@ fn save(
         now: app.now(),
     })?;
     Ok(Response::redirect(urls::page(name)))
-}
-
-/// The typed input, trimmed, if there is any (`None` means: prompt).
-fn typed(request: &Request) -> Option<&str> {
-    request
-        .query
-        .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
 }
 
 fn format_label(format: PageFormat) -> &'static str {

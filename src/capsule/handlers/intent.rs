@@ -53,6 +53,15 @@ pub fn account_version(account: &Account) -> TokenState {
     ))
 }
 
+/// The trimmed input, if the person typed anything (`None` means: ask).
+pub fn typed(request: &Request) -> Option<&str> {
+    request
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
 /// Whether the person confirmed a `10` question by typing `yes`.
 pub fn confirmed(request: &Request) -> bool {
     request

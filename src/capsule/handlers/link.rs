@@ -4,9 +4,10 @@
 //! through a tokenized prompt (SPEC §3.0). Registering and revoking are `account`'s.
 
 use crate::capsule::error::AppError;
-use crate::capsule::handlers::account::{timed, typed, EXPIRED};
+use crate::capsule::handlers::account::{timed, EXPIRED};
 use crate::capsule::handlers::format_time;
 use crate::capsule::handlers::guard::{require, valid_cert, Need};
+use crate::capsule::handlers::intent::typed;
 use crate::capsule::handlers::intent::{refuse, Refusal};
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::{urls, Capsule};

@@ -8,6 +8,7 @@ use super::no_account;
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::format_time;
 use crate::capsule::handlers::guard::Who;
+use crate::capsule::handlers::intent::typed;
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::{urls, Capsule};
 use crate::gemini::gemtext::{one_line, Gemtext};
@@ -27,12 +28,7 @@ pub(super) fn revert(
         "Undo every page edit by {} since when? Type {FORMS}",
         account.name
     );
-    let Some(typed) = request
-        .query
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-    else {
+    let Some(typed) = typed(request) else {
         return Ok(Response::input(question));
     };
     let Some(since) = parse_since(typed, app.now()) else {

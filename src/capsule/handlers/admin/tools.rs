@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{action_url, no_page};
 use crate::capsule::error::AppError;
 use crate::capsule::handlers::guard::Who;
+use crate::capsule::handlers::intent::typed;
 use crate::capsule::handlers::page::gemtext;
 use crate::capsule::handlers::{format_time, offset, paging, PAGE_SIZE};
 use crate::capsule::router::AdminAction;
@@ -21,12 +22,7 @@ const QUESTION: &str = "Which page? Type its name to lock, unlock or restore it"
 /// `/do/admin/page[?name]`: the question, then `30` to that page's tools. A name that is not
 /// valid or names no page asks again, saying why.
 pub(super) fn find_page(app: &Capsule, request: &Request) -> Result<Response, AppError> {
-    let Some(typed) = request
-        .query
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-    else {
+    let Some(typed) = typed(request) else {
         return Ok(Response::input(QUESTION));
     };
     let name = match PageName::new(typed) {
