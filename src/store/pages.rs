@@ -134,27 +134,8 @@ impl Store {
     /// Records a deletion as a new revision with empty text; the page leaves the index and
     /// search but keeps its history.
     pub fn delete_page(&self, name: &PageName, author: Author, now: i64) -> Result<DeleteOutcome> {
-        let outcome = self.write(|conn| {
-            let Some(state) = page_state(conn, name)?.filter(|state| !state.deleted) else {
-                return Ok(DeleteOutcome::NotFound);
-            };
-            let entry = Entry {
-                text: "",
-                mime: &state.mime,
-                deleted: true,
-                author: author_columns(author),
-                comment: None,
-                now,
-            };
-            Ok(match append_revision(conn, name, &entry)? {
-                SaveOutcome::Created(number) => DeleteOutcome::Deleted(number),
-                SaveOutcome::Unchanged(_) => DeleteOutcome::NotFound,
-            })
-        })?;
-        if let DeleteOutcome::Deleted(revision) = outcome {
-            let author = author_log(author);
-            tracing::info!(page = %name, revision, %author, "page deleted");
-        }
+        let outcome = self.write(|conn| delete_in(conn, name, author, now))?;
+        log_deleted(name, author, outcome);
         Ok(outcome)
     }
 
@@ -167,25 +148,8 @@ impl Store {
         author: Author,
         now: i64,
     ) -> Result<Option<SaveOutcome>> {
-        let outcome = self.write(|conn| {
-            let Some(old) = load_revision(conn, name, number)? else {
-                return Ok(None);
-            };
-            let comment = format!("restored revision {number}");
-            let entry = Entry {
-                text: &old.text,
-                mime: old.format.mime(),
-                deleted: old.deleted,
-                author: author_columns(author),
-                comment: Some(&comment),
-                now,
-            };
-            append_revision(conn, name, &entry).map(Some)
-        })?;
-        if let Some(SaveOutcome::Created(revision)) = outcome {
-            let author = author_log(author);
-            tracing::info!(page = %name, revision, from = number, %author, "page restored");
-        }
+        let outcome = self.write(|conn| restore_in(conn, name, number, author, now))?;
+        log_restored(name, number, author, outcome);
         Ok(outcome)
     }
 
@@ -295,6 +259,74 @@ fn log_saved(event: &str, name: &PageName, author: Author, outcome: &SaveOutcome
     if let SaveOutcome::Created(revision) = outcome {
         let author = author_log(author);
         tracing::info!(page = %name, revision, %author, "{event}");
+    }
+}
+
+/// [`Store::delete_page`] inside the caller's write transaction.
+pub(super) fn delete_in(
+    conn: &Connection,
+    name: &PageName,
+    author: Author,
+    now: i64,
+) -> Result<DeleteOutcome> {
+    let Some(state) = page_state(conn, name)?.filter(|state| !state.deleted) else {
+        return Ok(DeleteOutcome::NotFound);
+    };
+    let entry = Entry {
+        text: "",
+        mime: &state.mime,
+        deleted: true,
+        author: author_columns(author),
+        comment: None,
+        now,
+    };
+    Ok(match append_revision(conn, name, &entry)? {
+        SaveOutcome::Created(number) => DeleteOutcome::Deleted(number),
+        SaveOutcome::Unchanged(_) => DeleteOutcome::NotFound,
+    })
+}
+
+/// [`Store::restore_revision`] inside the caller's write transaction.
+pub(super) fn restore_in(
+    conn: &Connection,
+    name: &PageName,
+    number: u32,
+    author: Author,
+    now: i64,
+) -> Result<Option<SaveOutcome>> {
+    let Some(old) = load_revision(conn, name, number)? else {
+        return Ok(None);
+    };
+    let comment = format!("restored revision {number}");
+    let entry = Entry {
+        text: &old.text,
+        mime: old.format.mime(),
+        deleted: old.deleted,
+        author: author_columns(author),
+        comment: Some(&comment),
+        now,
+    };
+    append_revision(conn, name, &entry).map(Some)
+}
+
+/// The audit line of a committed deletion.
+pub(super) fn log_deleted(name: &PageName, author: Author, outcome: DeleteOutcome) {
+    if let DeleteOutcome::Deleted(revision) = outcome {
+        let author = author_log(author);
+        tracing::info!(page = %name, revision, %author, "page deleted");
+    }
+}
+
+/// The audit line of a committed restore.
+pub(super) fn log_restored(
+    name: &PageName,
+    from: u32,
+    author: Author,
+    outcome: Option<SaveOutcome>,
+) {
+    if let Some(SaveOutcome::Created(revision)) = outcome {
+        let author = author_log(author);
+        tracing::info!(page = %name, revision, from, %author, "page restored");
     }
 }
 
