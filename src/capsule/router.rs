@@ -27,8 +27,10 @@ pub enum Route {
         name: PageName,
         rev: u32,
     },
+    /// An uploaded file: the current version, or version `version`.
     File {
         name: PageName,
+        version: Option<u32>,
     },
     Index {
         page: u32,
@@ -264,7 +266,14 @@ impl Route {
                 name: name(n)?,
                 rev: revision(r)?,
             },
-            ["file", n] => Self::File { name: name(n)? },
+            ["file", n] => Self::File {
+                name: name(n)?,
+                version: None,
+            },
+            ["file", n, v] => Self::File {
+                name: name(n)?,
+                version: Some(revision(v)?),
+            },
             ["diff", n] => Self::Moved(Moved::DiffLatest { name: name(n)? }),
             ["do", rest @ ..] => Self::from_do(rest, page)?,
             [space, rest @ ..] if !rest.is_empty() => match Self::from_segments(rest, page)? {
@@ -509,6 +518,14 @@ mod tests {
                 "/file/logo.png",
                 Route::File {
                     name: page("logo.png"),
+                    version: None,
+                },
+            ),
+            (
+                "/file/logo.png/2",
+                Route::File {
+                    name: page("logo.png"),
+                    version: Some(2),
                 },
             ),
             ("/do/index", Route::Index { page: 1 }),

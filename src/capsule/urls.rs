@@ -60,7 +60,10 @@ pub fn path(route: &Route) -> String {
         } => format!("/raw/{}/{rev}", n(name)),
         Route::History { name, page } => with_page(&format!("/history/{}", n(name)), *page),
         Route::Diff { name, rev } => format!("/diff/{}/{rev}", n(name)),
-        Route::File { name } => format!("/file/{}", n(name)),
+        Route::File { name, version } => match version {
+            None => format!("/file/{}", n(name)),
+            Some(v) => format!("/file/{}/{v}", n(name)),
+        },
         Route::Index { page } => with_page(INDEX, *page),
         Route::Files { page } => with_page(FILES, *page),
         Route::Changes { page } => with_page(CHANGES, *page),
@@ -165,7 +168,18 @@ pub fn diff(name: &PageName, rev: u32) -> String {
 
 /// `/file/<name>`: an uploaded file (its current version).
 pub fn file(name: &PageName) -> String {
-    path(&Route::File { name: name.clone() })
+    path(&Route::File {
+        name: name.clone(),
+        version: None,
+    })
+}
+
+/// `/file/<name>/<version>`: one uploaded version, for the lists of changes.
+pub fn file_version(name: &PageName, version: u32) -> String {
+    path(&Route::File {
+        name: name.clone(),
+        version: Some(version),
+    })
 }
 
 /// `/do/edit/<name>/<action>/<token>`: an edit action, tokenized.
@@ -420,7 +434,14 @@ mod tests {
                 name: odd.clone(),
                 rev: 5,
             },
-            Route::File { name: odd.clone() },
+            Route::File {
+                name: odd.clone(),
+                version: None,
+            },
+            Route::File {
+                name: odd.clone(),
+                version: Some(3),
+            },
             Route::Index { page: 2 },
             Route::Files { page: 1 },
             Route::Files { page: 3 },

@@ -73,14 +73,20 @@ impl Store {
 
     /// The current version of an uploaded file.
     pub fn file(&self, name: &PageName) -> Result<Option<StoredFile>> {
+        self.file_version(name, None)
+    }
+
+    /// Version `number` of an uploaded file, or the current one for `None`.
+    pub fn file_version(&self, name: &PageName, number: Option<u32>) -> Result<Option<StoredFile>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT f.name, f.mime, f.data, f.created, COALESCE(a.name, f.author_label) \
                  FROM files f LEFT JOIN accounts a ON a.id = f.author_id \
-                 WHERE f.name = ?1 ORDER BY f.number DESC LIMIT 1",
+                 WHERE f.name = ?1 AND (?2 IS NULL OR f.number = ?2) \
+                 ORDER BY f.number DESC LIMIT 1",
             )?;
             let file = stmt
-                .query_row([name.as_str()], |row| {
+                .query_row(params![name.as_str(), number], |row| {
                     Ok(StoredFile {
                         name: page_name(row, 0)?,
                         mime: row.get(1)?,

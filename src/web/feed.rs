@@ -34,7 +34,7 @@ pub fn atom(web: &Web, visit: &Visit) -> Result<Reply, WebError> {
 fn entry(base: &str, change: &Change) -> Entry {
     let (path, title) = match &change.kind {
         ChangeKind::File { .. } => (
-            url::file(&change.name),
+            url::file_version(&change.name, change.number),
             format!("{} (uploaded, version {})", change.name, change.number),
         ),
         ChangeKind::Page { deleted } => {
@@ -48,11 +48,8 @@ fn entry(base: &str, change: &Change) -> Entry {
     let url = format!("{base}{path}");
     let mut entry = Entry::default();
     entry.set_title(Text::plain(title));
-    // A file's URL serves its current version: the number keeps each upload's entry apart.
-    entry.set_id(match change.kind {
-        ChangeKind::File { .. } => format!("{url}#version-{}", change.number),
-        ChangeKind::Page { .. } => url.clone(),
-    });
+    // Every revision and every upload has its own URL, which is its id.
+    entry.set_id(url.clone());
     entry.set_updated(feed_time(change.created));
     entry.set_authors(vec![Person {
         name: change.author.clone(),

@@ -29,7 +29,7 @@ pub fn answer(web: &Web, visit: &Visit, route: WebRoute) -> Result<Reply, WebErr
         WebRoute::Robots => Ok(robots()),
         WebRoute::Page { name, rev } => page(web, visit, &name, rev),
         WebRoute::Raw { name, rev } => raw(web, &name, rev),
-        WebRoute::File { name } => file(web, &name),
+        WebRoute::File { name, version } => file(web, &name, version),
         WebRoute::History { name, page } => lists::history(web, visit, &name, page),
         WebRoute::Diff { name, rev } => lists::diff(web, visit, &name, rev),
         WebRoute::Index { page } => lists::index(web, visit, page),
@@ -214,11 +214,17 @@ fn rendered(name: &PageName, revision: &Revision) -> String {
     )
 }
 
-/// `/file/<name>`: an uploaded file with its stored type, sandboxed.
-fn file(web: &Web, name: &PageName) -> Result<Reply, WebError> {
-    let file =
-        web.site().store().file(name)?.ok_or_else(|| {
-            WebError::NotFound(format!("No file named “{name}” has been uploaded."))
+/// `/file/<name>[/<version>]`: an uploaded file with its stored type, sandboxed.
+fn file(web: &Web, name: &PageName, version: Option<u32>) -> Result<Reply, WebError> {
+    let file = web
+        .site()
+        .store()
+        .file_version(name, version)?
+        .ok_or_else(|| {
+            WebError::NotFound(match version {
+                None => format!("No file named “{name}” has been uploaded."),
+                Some(v) => format!("“{name}” has no version {v}."),
+            })
         })?;
     let mut reply = Reply::ok(&file.mime, file.data, CACHE_PAGE).modified(file.created);
     reply.untrusted = true;

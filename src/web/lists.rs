@@ -233,7 +233,10 @@ struct ChangeLine {
 impl ChangeLine {
     fn new(change: Change) -> Self {
         let (url, summary) = match &change.kind {
-            ChangeKind::File { .. } => (url::file(&change.name), change.upload_summary()),
+            ChangeKind::File { .. } => (
+                url::file_version(&change.name, change.number),
+                change.upload_summary(),
+            ),
             ChangeKind::Page { .. } => (
                 url::revision(&change.name, change.number),
                 change.comment.clone(),

@@ -39,8 +39,10 @@ pub enum WebRoute {
     Search {
         words: String,
     },
+    /// An uploaded file: the current version, or version `version`.
     File {
         name: PageName,
+        version: Option<u32>,
     },
     /// Gemini-only routes (editing, accounts): the page says so and links the twin.
     GeminiOnly,
@@ -103,7 +105,14 @@ pub fn route(path: &str, query: Option<&str>) -> Result<WebRoute, WebRouteError>
             name: name(n)?,
             rev: revision(r)?,
         },
-        ["file", n] => WebRoute::File { name: name(n)? },
+        ["file", n] => WebRoute::File {
+            name: name(n)?,
+            version: None,
+        },
+        ["file", n, v] => WebRoute::File {
+            name: name(n)?,
+            version: Some(revision(v)?),
+        },
         ["do", "index"] => WebRoute::Index { page },
         ["do", "changes"] => WebRoute::Changes { page },
         ["do", "atom"] => WebRoute::Atom,
@@ -180,6 +189,11 @@ pub mod url {
         format!("/file/{}", name.encoded())
     }
 
+    /// One uploaded version of a file.
+    pub fn file_version(name: &PageName, version: u32) -> String {
+        format!("/file/{}/{version}", name.encoded())
+    }
+
     /// `base` for page 1, `base?page=N` after.
     pub fn list_page(base: &str, page: u32) -> String {
         if page <= 1 {
@@ -249,6 +263,15 @@ mod tests {
                 None,
                 WebRoute::File {
                     name: n("logo.png"),
+                    version: None,
+                },
+            ),
+            (
+                "/file/logo.png/2",
+                None,
+                WebRoute::File {
+                    name: n("logo.png"),
+                    version: Some(2),
                 },
             ),
             ("/do/index", Some("page=x"), WebRoute::Index { page: 1 }),
@@ -293,7 +316,17 @@ mod tests {
         let file = n("a map.pdf");
         assert_eq!(
             route(&url::file(&file), None),
-            Ok(WebRoute::File { name: file })
+            Ok(WebRoute::File {
+                name: file.clone(),
+                version: None
+            })
+        );
+        assert_eq!(
+            route(&url::file_version(&file, 2), None),
+            Ok(WebRoute::File {
+                name: file,
+                version: Some(2)
+            })
         );
         assert_eq!(url::list_page("/do/index", 1), "/do/index");
         assert_eq!(url::list_page("/do/index", 3), "/do/index?page=3");

@@ -129,11 +129,12 @@ fn uploads_are_recent_changes_in_order_among_page_edits() {
         ),
         (
             second,
-            "=> /file/logo.png {day} logo.png — ada: uploaded image/png, 6 bytes, version 2".into(),
+            "=> /file/logo.png/2 {day} logo.png — ada: uploaded image/png, 6 bytes, version 2"
+                .into(),
         ),
         (
             first,
-            "=> /file/logo.png {day} logo.png — ada: uploaded image/png, 10 bytes".into(),
+            "=> /file/logo.png/1 {day} logo.png — ada: uploaded image/png, 10 bytes".into(),
         ),
         (1_700_000_100, "=> /page/Before/1 {day} Before — ada".into()),
     ];
@@ -164,7 +165,7 @@ fn uploads_are_atom_entries_linking_the_file() {
     let (server, _cert, first, second) = uploads_among_edits(false);
     let xml = server.get("/do/atom").assert_status(20).text();
     let feed: atom_syndication::Feed = xml.parse().expect("valid Atom");
-    let file_url = server.url("/file/logo.png");
+    let file_url = |version: u32| server.url(&format!("/file/logo.png/{version}"));
     let entries: Vec<_> = feed
         .entries()
         .iter()
@@ -182,8 +183,8 @@ fn uploads_are_atom_entries_linking_the_file() {
     let upload = |version: u32, at: i64, summary: &str| {
         (
             format!("logo.png (uploaded, version {version})"),
-            format!("{file_url}#version-{version}"),
-            file_url.clone(),
+            file_url(version),
+            file_url(version),
             at,
             "ada".to_string(),
             Some(summary.to_string()),
@@ -213,8 +214,8 @@ fn the_web_changes_page_lists_uploads() {
         items[..4],
         [
             "<li><a href=\"&#x2f;page&#x2f;After&#x2f;1\">After</a> — ada</li>",
-            "<li><a href=\"&#x2f;file&#x2f;logo.png\">logo.png</a> — ada: uploaded image&#x2f;png, 6 bytes, version 2</li>",
-            "<li><a href=\"&#x2f;file&#x2f;logo.png\">logo.png</a> — ada: uploaded image&#x2f;png, 10 bytes</li>",
+            "<li><a href=\"&#x2f;file&#x2f;logo.png&#x2f;2\">logo.png</a> — ada: uploaded image&#x2f;png, 6 bytes, version 2</li>",
+            "<li><a href=\"&#x2f;file&#x2f;logo.png&#x2f;1\">logo.png</a> — ada: uploaded image&#x2f;png, 10 bytes</li>",
             "<li><a href=\"&#x2f;page&#x2f;Before&#x2f;1\">Before</a> — ada</li>",
         ],
         "{text}"
@@ -227,7 +228,7 @@ fn the_web_changes_page_lists_uploads() {
         (second.title().value.as_str(), second.links()[0].href()),
         (
             "logo.png (uploaded, version 2)",
-            format!("https://localhost:{port}/file/logo.png").as_str()
+            format!("https://localhost:{port}/file/logo.png/2").as_str()
         )
     );
 }
@@ -254,4 +255,29 @@ fn the_admin_page_lists_pages_only() {
         "uploads have no page tools: {text}"
     );
     assert!(pages.iter().all(|l| !l.contains("logo.png")), "{text}");
+}
+
+/// Each upload keeps its own URL (the lists of changes link there), on Gemini and the web.
+#[test]
+fn every_uploaded_version_has_its_own_url() {
+    let (server, _cert, _, _) = uploads_among_edits(true);
+    let current = server.get("/file/logo.png");
+    current.assert_status(20);
+    assert_eq!(current.meta, "image/png");
+    assert_eq!(current.body, b"\x89PNG22");
+    assert_eq!(server.get("/file/logo.png/1").body, b"\x89PNG first");
+    assert_eq!(server.get("/file/logo.png/2").body, b"\x89PNG22");
+    let missing = server.get("/file/logo.png/3");
+    missing.assert_status(51);
+    assert_eq!(
+        missing.meta,
+        "“logo.png” has no version 3; the current one is /file/logo.png"
+    );
+    server.get("/file/logo.png/0").assert_status(59);
+
+    let via = Via::Tls(server.web_https.expect("https listener"));
+    let first = get(via, "/file/logo.png/1");
+    assert_eq!(first.status, 200);
+    assert_eq!(first.body, b"\x89PNG first");
+    assert_eq!(get(via, "/file/logo.png/3").status, 404);
 }

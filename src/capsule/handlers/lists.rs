@@ -117,7 +117,10 @@ pub fn changes(app: &Capsule, page: u32) -> Result<Response, AppError> {
 
 fn change_line(change: Change) -> ChangeLine {
     let (url, summary) = match &change.kind {
-        ChangeKind::File { .. } => (urls::file(&change.name), change.upload_summary()),
+        ChangeKind::File { .. } => (
+            urls::file_version(&change.name, change.number),
+            change.upload_summary(),
+        ),
         ChangeKind::Page { deleted: true } => {
             let summary = match change.comment.as_deref().map(one_line) {
                 Some(comment) => format!("deleted the page ({comment})"),
@@ -165,7 +168,7 @@ pub fn atom(app: &Capsule, request: &Request) -> Result<Response, AppError> {
 fn entry(base: &str, change: &Change) -> Entry {
     let (url, title) = match &change.kind {
         ChangeKind::File { .. } => (
-            format!("{base}{}", urls::file(&change.name)),
+            format!("{base}{}", urls::file_version(&change.name, change.number)),
             format!("{} (uploaded, version {})", change.name, change.number),
         ),
         ChangeKind::Page { deleted } => {
@@ -184,11 +187,8 @@ fn entry(base: &str, change: &Change) -> Entry {
     };
     let mut entry = Entry::default();
     entry.set_title(Text::plain(title));
-    // A file's URL serves its current version: the number keeps each upload's entry apart.
-    entry.set_id(match change.kind {
-        ChangeKind::File { .. } => format!("{url}#version-{}", change.number),
-        ChangeKind::Page { .. } => url.clone(),
-    });
+    // Every revision and every upload has its own URL, which is its id.
+    entry.set_id(url.clone());
     entry.set_updated(rfc3339(change.created));
     entry.set_links(vec![link(&url, "alternate")]);
     entry.set_authors(vec![Person {

@@ -59,7 +59,7 @@ fn handle(route: Route, request: &Request, app: &Capsule) -> Result<Response, Ap
         Route::Robots => Ok(page::robots()),
         Route::Page { name, rev } => page::show(app, request, &name, rev),
         Route::Raw { name, rev } => page::raw(app, &name, rev),
-        Route::File { name } => page::file(app, &name),
+        Route::File { name, version } => page::file(app, &name, version),
         Route::History { name, page } => history::list(app, &name, page),
         Route::Diff { name, rev } => history::diff(app, &name, rev),
         Route::Index { page } => lists::index(app, page),

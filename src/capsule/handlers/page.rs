@@ -148,12 +148,18 @@ pub fn raw(app: &Capsule, name: &PageName, rev: Option<u32>) -> Result<Response,
     Ok(Response::success(mime, revision.text.into_bytes()))
 }
 
-/// `/file/<name>`: an uploaded file with its stored MIME type.
-pub fn file(app: &Capsule, name: &PageName) -> Result<Response, AppError> {
-    let file = app
-        .store()
-        .file(name)?
-        .ok_or_else(|| AppError::NotFound(format!("No file named “{name}” has been uploaded")))?;
+/// `/file/<name>[/<version>]`: an uploaded file (the current version, or the one named)
+/// with its stored MIME type.
+pub fn file(app: &Capsule, name: &PageName, version: Option<u32>) -> Result<Response, AppError> {
+    let file = app.store().file_version(name, version)?.ok_or_else(|| {
+        AppError::NotFound(match version {
+            None => format!("No file named “{name}” has been uploaded"),
+            Some(v) => format!(
+                "“{name}” has no version {v}; the current one is /file/{}",
+                name.encoded()
+            ),
+        })
+    })?;
     Ok(Response::success(file.mime, file.data))
 }
 
