@@ -146,8 +146,8 @@ fn change_from_row(row: &Row<'_>) -> rusqlite::Result<Change> {
 mod tests {
     use super::*;
     use crate::store::pages::PAGE_NAMES;
-    use crate::wiki::model::{Author, NewRevision};
-    use crate::wiki::PageFormat;
+    use crate::store::test_support::{memory, name, save};
+    use crate::wiki::model::Author;
 
     /// The plan lines SQLite gives for `sql`.
     fn plan(store: &Store, sql: &str) -> Vec<String> {
@@ -202,27 +202,6 @@ mod tests {
         ] {
             assert_eq!(plan(&store, sql), expected, "{sql}");
         }
-    }
-
-    fn name(text: &str) -> PageName {
-        PageName::new(text).unwrap()
-    }
-
-    fn memory() -> Store {
-        Store::open_in_memory().unwrap()
-    }
-
-    fn save(store: &Store, page: &str, text: &str, now: i64) {
-        let name = name(page);
-        let rev = NewRevision {
-            name: &name,
-            text,
-            format: PageFormat::Gemtext,
-            author: Author::Anonymous,
-            comment: None,
-            now,
-        };
-        store.save_revision(rev).unwrap();
     }
 
     fn upload(store: &Store, file: &str, data: &[u8], now: i64) {

@@ -21,6 +21,8 @@ mod pages;
 mod revert;
 mod search;
 mod stamp;
+#[cfg(test)]
+mod test_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

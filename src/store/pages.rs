@@ -458,36 +458,12 @@ fn revision_from_row(row: &Row<'_>) -> rusqlite::Result<Revision> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::test_support::{memory, name, save, save_as};
     use crate::store::StoreError;
-
-    fn name(text: &str) -> PageName {
-        PageName::new(text).unwrap()
-    }
-
-    fn save_as(store: &Store, page: &str, text: &str, format: PageFormat, now: i64) -> SaveOutcome {
-        let name = name(page);
-        let rev = NewRevision {
-            name: &name,
-            text,
-            format,
-            author: Author::Anonymous,
-            comment: None,
-            now,
-        };
-        store.save_revision(rev).unwrap()
-    }
-
-    fn save(store: &Store, page: &str, text: &str, now: i64) -> SaveOutcome {
-        save_as(store, page, text, PageFormat::Gemtext, now)
-    }
 
     fn found(store: &Store, words: &str) -> Vec<String> {
         let hits = store.search(words, 50).unwrap();
         hits.into_iter().map(|hit| hit.name.to_string()).collect()
-    }
-
-    fn memory() -> Store {
-        Store::open_in_memory().unwrap()
     }
 
     #[test]

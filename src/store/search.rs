@@ -203,29 +203,11 @@ fn snippet(text: &str, words: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wiki::model::{Author, NewRevision};
-    use crate::wiki::{PageFormat, PageName};
-
-    fn save(store: &Store, page: &str, text: &str, now: i64) {
-        let name = PageName::new(page).unwrap();
-        let rev = NewRevision {
-            name: &name,
-            text,
-            format: PageFormat::Gemtext,
-            author: Author::Anonymous,
-            comment: None,
-            now,
-        };
-        store.save_revision(rev).unwrap();
-    }
+    use crate::store::test_support::{memory, save};
 
     fn found(store: &Store, words: &str) -> Vec<String> {
         let hits = store.search(words, 50).unwrap();
         hits.into_iter().map(|hit| hit.name.to_string()).collect()
-    }
-
-    fn memory() -> Store {
-        Store::open_in_memory().unwrap()
     }
 
     #[test]

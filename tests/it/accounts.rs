@@ -516,14 +516,7 @@ fn admin_pages_refuse_everyone_but_active_admins() {
         reply.assert_status(61);
         assert!(reply.meta.contains("admin"), "{}", reply.meta);
     }
-    assert!(
-        !server
-            .store()
-            .page(&PageName::new("Welcome").unwrap())
-            .unwrap()
-            .unwrap()
-            .locked
-    );
+    assert!(!server.locked("Welcome"));
     server.get_as(&admin, "/do/admin").assert_status(20);
 }
 

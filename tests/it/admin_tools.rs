@@ -108,14 +108,7 @@ fn page_tools_lock_unlock_and_restore_any_revision() {
     );
     let unlock = action_link(&tools, "/do/admin/unlock/Quiet").unwrap();
     server.get_as(&boss, &unlock).assert_status(30);
-    assert!(
-        !server
-            .store()
-            .page(&PageName::new("Quiet").unwrap())
-            .unwrap()
-            .unwrap()
-            .locked
-    );
+    assert!(!server.locked("Quiet"));
 
     let tools = server
         .get_as(&boss, "/do/admin/page/Quiet")
@@ -152,14 +145,7 @@ fn page_tools_are_for_admins_and_their_links_for_their_certificate() {
     let refused = server.get_as(&boss, &lock);
     refused.assert_status(30);
     assert_eq!(refused.meta, "/do/admin");
-    assert!(
-        !server
-            .store()
-            .page(&PageName::new("Welcome").unwrap())
-            .unwrap()
-            .unwrap()
-            .locked
-    );
+    assert!(!server.locked("Welcome"));
 }
 
 #[test]

@@ -150,6 +150,16 @@ impl TestServer {
         self.app.store()
     }
 
+    /// Whether page `name` is locked (it must exist).
+    pub fn locked(&self, name: &str) -> bool {
+        let name = gemwiki::wiki::PageName::new(name).expect("page name");
+        self.store()
+            .page(&name)
+            .expect("read")
+            .expect("page exists")
+            .locked
+    }
+
     /// How many revisions page `name` has (0 if it does not exist).
     pub fn revisions(&self, name: &str) -> u32 {
         let name = gemwiki::wiki::PageName::new(name).expect("valid page name");
